@@ -1,0 +1,543 @@
+//! The HTTP client: one method per verb of the contract, with token, retries and error mapping.
+//!
+//! Why: every caller (CLI, app, benchmarks) gets the same behaviour: a token fetched once and reused,
+//! safe requests retried within bounds, every failure turned into an [`ApiError`] a user can act on,
+//! and no secret in any output.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{is_loopback, parse_base_url, ClientConfig, ProxySetting};
+use crate::credentials::{Credentials, Redactor};
+use crate::error::{ApiError, Call, FailedResponse};
+use crate::ids::ContractId;
+use crate::model::{
+    ContractDetail, ContractSummary, CreatedUser, DocumentList, DocumentsQuery, DocumentsWire,
+    NewContract, NewUser, User,
+};
+use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::token::{AccessToken, Lease, TokenCache, TokenWire};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{RequestBuilder, Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use url::Url;
+
+/// The header naming the contract on contract calls.
+pub const CONTRACT_HEADER: &str = "X-ECCS-Contract-Id";
+/// The header carrying the API key.
+pub const API_KEY_HEADER: &str = "X-API-Key";
+/// Where Orange (and the sandbox) put the request id.
+pub const REQUEST_ID_HEADER: &str = "X-OAPI-Request-Id";
+/// How much of an error body is read: enough for any real error, bounded against a hostile server.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// What `ensure_token` reports: the token's life, never the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenStatus {
+    /// When the cached token stops working.
+    pub expires_at: std::time::SystemTime,
+    /// Its total life as announced by the server.
+    pub lifetime: Duration,
+}
+
+/// A typed client of the Cloud Customer Space API. Cheap to share behind an `Arc`; all methods take
+/// `&self` and may run concurrently (they share one token).
+pub struct Client {
+    pub(crate) http: reqwest::Client,
+    api_base: Url,
+    oauth_base: Url,
+    pub(crate) credentials: Credentials,
+    tokens: TokenCache,
+    pub(crate) clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    pub(crate) redactor: Redactor,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_base", &self.api_base.as_str())
+            .field("oauth_base", &self.oauth_base.as_str())
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client on the real clock.
+    pub fn new(config: ClientConfig, credentials: Credentials) -> Result<Self, ApiError> {
+        Self::with_clock(config, credentials, Arc::new(SystemClock))
+    }
+
+    /// A client whose token expiry and back-off read `clock` (tests pass a manual one).
+    pub fn with_clock(
+        config: ClientConfig,
+        credentials: Credentials,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, ApiError> {
+        let api_base = parse_base_url("API host", &config.api_base)?;
+        let oauth_base = parse_base_url("OAuth host", &config.oauth_base)?;
+        check_credentials(&credentials)?;
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(concat!("ccs/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        let local_only = is_loopback(&api_base) && is_loopback(&oauth_base);
+        builder = match (&config.proxy, local_only) {
+            (_, true) | (ProxySetting::None, _) => builder.no_proxy(),
+            (ProxySetting::System, false) => builder,
+            (ProxySetting::Manual(url), false) => {
+                let proxy = reqwest::Proxy::all(url.as_str())
+                    .map_err(|_| ApiError::InvalidConfig("the proxy URL is not valid".into()))?
+                    .no_proxy(reqwest::NoProxy::from_env());
+                builder.proxy(proxy)
+            }
+        };
+        let http = builder
+            .build()
+            .map_err(|e| ApiError::InvalidConfig(format!("could not set up HTTPS: {e}")))?;
+        let redactor = Redactor::for_credentials(&credentials);
+        Ok(Self {
+            http,
+            api_base,
+            oauth_base,
+            credentials,
+            tokens: TokenCache::default(),
+            clock,
+            retry: config.retry,
+            request_timeout: config.request_timeout,
+            redactor,
+        })
+    }
+
+    /// The API base URL in use.
+    pub fn api_base(&self) -> &Url {
+        &self.api_base
+    }
+
+    /// The OAuth base URL in use.
+    pub fn oauth_base(&self) -> &Url {
+        &self.oauth_base
+    }
+
+    /// Makes sure a valid token is cached (fetching one if needed) and says how long it lives.
+    pub async fn ensure_token(&self) -> Result<TokenStatus, ApiError> {
+        self.lease().await?;
+        let token = self
+            .tokens
+            .current()
+            .await
+            .ok_or_else(|| ApiError::UnexpectedResponse {
+                expected: "a cached token".into(),
+                got: "none".into(),
+                request_id: None,
+            })?;
+        Ok(TokenStatus {
+            expires_at: token.expires_at(),
+            lifetime: token.lifetime(),
+        })
+    }
+
+    /// Starts from a token obtained earlier (e.g. kept in the keychain between CLI runs).
+    pub async fn seed_token(&self, token: AccessToken) {
+        self.tokens.seed(token).await;
+    }
+
+    /// The cached token, so a caller can keep it in a secret store for the next run.
+    pub async fn cached_token(&self) -> Option<AccessToken> {
+        self.tokens.current().await
+    }
+
+    /// `GET /contracts`: the contracts this API key may see.
+    pub async fn list_contracts(&self) -> Result<Vec<ContractSummary>, ApiError> {
+        let call = Call::ListContracts;
+        let url = self.api_url(&["contracts"]);
+        let response = self.send(&call, |http| http.get(url.clone())).await?;
+        self.json(response, "a JSON array of contracts").await
+    }
+
+    /// `GET /contract`: one contract's detail.
+    pub async fn contract_detail(&self, contract: &ContractId) -> Result<ContractDetail, ApiError> {
+        let call = Call::ContractDetail(contract.clone());
+        let url = self.api_url(&["contract"]);
+        let response = self
+            .send(&call, |http| {
+                http.get(url.clone())
+                    .header(CONTRACT_HEADER, contract.as_str())
+            })
+            .await?;
+        self.json(response, "a JSON contract").await
+    }
+
+    /// `GET /documents`: the newest `query.limit` documents, in either of the API's answer shapes.
+    pub async fn list_documents(
+        &self,
+        contract: &ContractId,
+        query: &DocumentsQuery,
+    ) -> Result<DocumentList, ApiError> {
+        let call = Call::ListDocuments(contract.clone());
+        let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
+        let mut url = self.api_url(&["documents"]);
+        {
+            let mut pairs = url.query_pairs_mut();
+            pairs.append_pair(
+                "documentType",
+                query
+                    .document_type
+                    .as_ref()
+                    .map(|t| t.wire_name())
+                    .unwrap_or(""),
+            );
+            pairs.append_pair("limit", &limit.to_string());
+        }
+        let response = self
+            .send(&call, |http| {
+                http.get(url.clone())
+                    .header(CONTRACT_HEADER, contract.as_str())
+            })
+            .await?;
+        let wire: DocumentsWire = self
+            .json(
+                response,
+                "a JSON array of documents or {\"documents\": null}",
+            )
+            .await?;
+        let documents = wire.into_documents();
+        let filled_limit = documents.len() >= limit as usize;
+        Ok(DocumentList {
+            documents,
+            limit,
+            filled_limit,
+        })
+    }
+
+    /// `POST /contracts/{id}/user`: adds a user; an email that already has a login keeps it.
+    pub async fn create_user(
+        &self,
+        contract: &ContractId,
+        user: &NewUser,
+    ) -> Result<CreatedUser, ApiError> {
+        let call = Call::CreateUser(contract.clone());
+        let url = self.api_url(&["contracts", contract.as_str(), "user"]);
+        let response = self
+            .send(&call, |http| http.post(url.clone()).json(user))
+            .await?;
+        let already_existed = response.status() == StatusCode::OK;
+        let user: User = self.json(response, "the created user").await?;
+        Ok(CreatedUser {
+            user,
+            already_existed,
+        })
+    }
+
+    /// `POST /contracts`: creates a contract (it may stay PENDING for a while).
+    pub async fn create_contract(
+        &self,
+        contract: &NewContract,
+    ) -> Result<ContractDetail, ApiError> {
+        let call = Call::CreateContract;
+        let url = self.api_url(&["contracts"]);
+        let response = self
+            .send(&call, |http| http.post(url.clone()).json(contract))
+            .await?;
+        self.json(response, "the created contract").await
+    }
+
+    /// A URL under the API base; segments are percent-encoded.
+    pub(crate) fn api_url(&self, segments: &[&str]) -> Url {
+        let mut url = self.api_base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// The host for network error messages.
+    fn host_of(url: &Url) -> String {
+        url.host_str().unwrap_or_default().to_owned()
+    }
+
+    /// The cached token, fetched once for all concurrent callers when needed.
+    async fn lease(&self) -> Result<Lease, ApiError> {
+        self.tokens
+            .lease(self.clock.as_ref(), || self.fetch_token())
+            .await
+    }
+
+    /// `POST {oauth}/token` with the client credentials. Retried on 429 (honouring `Retry-After`) and
+    /// when no connection could be made, never otherwise.
+    async fn fetch_token(&self) -> Result<AccessToken, ApiError> {
+        let mut url = self.oauth_base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().push("token");
+        }
+        let mut attempt = 1;
+        let mut waited = Duration::ZERO;
+        loop {
+            let asked_at = self.clock.now();
+            tracing::debug!(url = %url, attempt, "requesting an access token");
+            let sent = self
+                .http
+                .post(url.clone())
+                .basic_auth(
+                    self.credentials.client_id.as_str(),
+                    Some(self.credentials.client_secret.expose_secret()),
+                )
+                .header(ACCEPT, "application/json")
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body("grant_type=client_credentials")
+                .timeout(self.request_timeout)
+                .send()
+                .await;
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    let mapped =
+                        ApiError::from_transport(&Self::host_of(&url), &error, &self.redactor);
+                    match self.retry.next_delay(attempt, waited, None) {
+                        Some(delay) if error.is_connect() => {
+                            self.wait(&mut attempt, &mut waited, delay).await;
+                            continue;
+                        }
+                        _ => return Err(mapped),
+                    }
+                }
+            };
+            if response.status().is_success() {
+                let wire: TokenWire = self.json(response, "an access token").await?;
+                if wire
+                    .token_type
+                    .as_deref()
+                    .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
+                {
+                    return Err(ApiError::UnexpectedResponse {
+                        expected: "a Bearer token".into(),
+                        got: format!("a token of type {:?}", wire.token_type.unwrap_or_default()),
+                        request_id: None,
+                    });
+                }
+                let lifetime = Duration::from_secs(wire.expires_in);
+                return Ok(AccessToken::new(
+                    wire.access_token,
+                    asked_at + lifetime,
+                    lifetime,
+                ));
+            }
+            let (error, retry_after) = self.failure(&Call::Token, response, None).await;
+            if let ApiError::RateLimited { .. } = error {
+                if let Some(delay) = self.retry.next_delay(attempt, waited, retry_after) {
+                    self.wait(&mut attempt, &mut waited, delay).await;
+                    continue;
+                }
+            }
+            return Err(error);
+        }
+    }
+
+    /// Sends a resource request with the bearer token and API key; refreshes the token once on 401
+    /// (codes 41/42), retries GETs on 429/502/503/504 and connection failures, POSTs on 429 only.
+    pub(crate) async fn send(
+        &self,
+        call: &Call,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Response, ApiError> {
+        let mut attempt = 1;
+        let mut waited = Duration::ZERO;
+        let mut refreshed = false;
+        loop {
+            let lease = self.lease().await?;
+            let mut request = build(&self.http).headers(self.auth_headers(&lease.token)?);
+            if !matches!(call, Call::Download(..)) {
+                request = request.timeout(self.request_timeout);
+            }
+            let built = request
+                .build()
+                .map_err(|e| ApiError::InvalidConfig(e.to_string()))?;
+            let host = Self::host_of(built.url());
+            tracing::debug!(method = %built.method(), url = %built.url(), attempt, "calling the API");
+            let response = match self.http.execute(built).await {
+                Ok(response) => response,
+                Err(error) => {
+                    let mapped = ApiError::from_transport(&host, &error, &self.redactor);
+                    let retryable = error.is_connect()
+                        || (call.is_idempotent() && (error.is_timeout() || error.is_request()));
+                    match self.retry.next_delay(attempt, waited, None) {
+                        Some(delay) if retryable => {
+                            tracing::warn!(%mapped, ?delay, "retrying after a network failure");
+                            self.wait(&mut attempt, &mut waited, delay).await;
+                            continue;
+                        }
+                        _ => return Err(mapped),
+                    }
+                }
+            };
+            if response.status().is_success() {
+                return Ok(response);
+            }
+            let status = response.status();
+            let (error, retry_after) = self.failure(call, response, Some(&lease.token)).await;
+            match &error {
+                ApiError::TokenRejected { code: 41 | 42, .. } if !refreshed => {
+                    tracing::debug!("the token was refused; fetching a new one once");
+                    self.tokens.invalidate(lease.generation).await;
+                    refreshed = true;
+                    continue;
+                }
+                ApiError::RateLimited { .. } => {}
+                ApiError::Server { .. }
+                    if call.is_idempotent() && matches!(status.as_u16(), 502..=504) => {}
+                _ => return Err(error),
+            }
+            match self.retry.next_delay(attempt, waited, retry_after) {
+                Some(delay) => {
+                    tracing::warn!(%error, ?delay, "retrying");
+                    self.wait(&mut attempt, &mut waited, delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// Waits `delay` on the client's clock and counts the attempt.
+    async fn wait(&self, attempt: &mut u32, waited: &mut Duration, delay: Duration) {
+        self.clock.sleep(delay).await;
+        *attempt += 1;
+        *waited += delay;
+    }
+
+    /// The headers every resource call carries. Marked sensitive so that no debug output shows them.
+    fn auth_headers(&self, token: &SecretString) -> Result<HeaderMap, ApiError> {
+        let mut headers = HeaderMap::new();
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .map_err(|_| ApiError::UnexpectedResponse {
+                expected: "an access token made of printable characters".into(),
+                got: "a token that cannot be sent in a header".into(),
+                request_id: None,
+            })?;
+        bearer.set_sensitive(true);
+        let mut key =
+            HeaderValue::from_str(self.credentials.api_key.expose_secret()).map_err(|_| {
+                ApiError::InvalidConfig(
+                    "the API key contains characters that cannot be sent".into(),
+                )
+            })?;
+        key.set_sensitive(true);
+        headers.insert(AUTHORIZATION, bearer);
+        headers.insert(API_KEY_HEADER, key);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        Ok(headers)
+    }
+
+    /// Reads a failed response (bounded) and maps it; also returns `Retry-After`.
+    pub(crate) async fn failure(
+        &self,
+        call: &Call,
+        mut response: Response,
+        token: Option<&SecretString>,
+    ) -> (ApiError, Option<Duration>) {
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let retry_after = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, self.clock.now()));
+        let request_id = request_id(headers);
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut body = Vec::new();
+        while body.len() < ERROR_BODY_LIMIT {
+            match response.chunk().await {
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+        let redactor = match token {
+            Some(token) => self.redactor.clone().with(token.expose_secret()),
+            None => self.redactor.clone(),
+        };
+        let error = ApiError::from_response(
+            call,
+            FailedResponse {
+                status,
+                retry_after,
+                request_id,
+                content_type,
+                body: &body,
+            },
+            &redactor,
+        );
+        tracing::debug!(
+            code = error.kind(),
+            status,
+            "the API answered with an error"
+        );
+        (error, retry_after)
+    }
+
+    /// Parses a success body, or says what was expected and what came.
+    async fn json<T: DeserializeOwned>(
+        &self,
+        response: Response,
+        expected: &str,
+    ) -> Result<T, ApiError> {
+        let request_id = request_id(response.headers());
+        let host = Self::host_of(response.url());
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| ApiError::from_transport(&host, &e, &self.redactor))?;
+        serde_json::from_slice(&bytes).map_err(|error| ApiError::UnexpectedResponse {
+            expected: expected.to_owned(),
+            got: format!(
+                "{} ({})",
+                self.redactor
+                    .scrub(&String::from_utf8_lossy(&bytes[..bytes.len().min(120)])),
+                error
+            ),
+            request_id,
+        })
+    }
+}
+
+/// Orange's request id, for support.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Refuses credentials that are missing or cannot travel in an HTTP header, before any request and
+/// without ever echoing them.
+fn check_credentials(credentials: &Credentials) -> Result<(), ApiError> {
+    let problem = |value: &str| -> Option<&'static str> {
+        if value.is_empty() {
+            Some("is not set")
+        } else if value.chars().any(|c| c.is_control() || !c.is_ascii()) {
+            Some("contains characters that cannot be sent (a line break or a non-ASCII character from a bad paste?)")
+        } else {
+            None
+        }
+    };
+    let id = problem(credentials.client_id.as_str()).map(|p| format!("the client id {p}"));
+    let secret = problem(credentials.client_secret.expose_secret())
+        .map(|p| format!("the client secret {p}"));
+    if let Some(description) = id.or(secret) {
+        return Err(ApiError::InvalidClient { description });
+    }
+    if let Some(p) = problem(credentials.api_key.expose_secret()) {
+        return Err(ApiError::InvalidApiKey {
+            message: format!("the API key {p}"),
+            request_id: None,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! Installs what the build and the tests need on Debian/Ubuntu, and nothing when it is all there.
+//!
+//! Why: CI starts from a machine with only Rust, Node and apt. Checking each package first keeps a
+//! warm run fast (no `apt-get update` when nothing is missing).
+
+use std::process::Command;
+
+/// Debian packages the current tests need. The desktop app adds WebKitGTK, Xvfb and friends here.
+const APT_PACKAGES: &[&str] = &["ca-certificates", "pkg-config"];
+
+/// rustup components `cargo xtask test` uses.
+const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];
+
+/// Installs whatever is missing.
+pub fn run() -> Result<(), String> {
+    install_rustup_components()?;
+    install_apt_packages(APT_PACKAGES)?;
+    println!("xtask setup: everything needed is installed");
+    Ok(())
+}
+
+fn install_rustup_components() -> Result<(), String> {
+    let installed = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    let missing: Vec<&str> = RUSTUP_COMPONENTS
+        .iter()
+        .copied()
+        .filter(|c| !installed.lines().any(|line| line.starts_with(c)))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("xtask setup: adding rustup components {missing:?}");
+    let mut args = vec!["component", "add"];
+    args.extend(&missing);
+    run_checked("rustup", &args)
+}
+
+/// Installs the Debian packages of `packages` that are not installed yet.
+pub fn install_apt_packages(packages: &[&str]) -> Result<(), String> {
+    if which("dpkg-query").is_none() {
+        println!("xtask setup: not a Debian/Ubuntu system; install these yourself if missing: {packages:?}");
+        return Ok(());
+    }
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !apt_installed(p))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    println!("xtask setup: installing Debian packages {missing:?}");
+    let as_root = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    let prefix: Vec<&str> = if as_root { vec![] } else { vec!["sudo"] };
+    if !as_root && which("sudo").is_none() {
+        return Err(format!(
+            "missing packages {missing:?} and neither root nor sudo to install them"
+        ));
+    }
+    let apt = |args: &[&str]| -> Result<(), String> {
+        let mut full: Vec<&str> = prefix.clone();
+        full.push("apt-get");
+        full.extend(args);
+        let (program, rest) = full.split_first().ok_or("empty command")?;
+        let status = Command::new(program)
+            .args(rest)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .map_err(|e| format!("could not run apt-get: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("apt-get {} failed ({status})", rest.join(" ")))
+        }
+    };
+    apt(&["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install)
+}
+
+fn apt_installed(package: &str) -> bool {
+    output("dpkg-query", &["-W", "-f=${Status}", package])
+        .is_some_and(|status| status.contains("install ok installed"))
+}
+
+/// Where a program is on PATH, if anywhere.
+pub fn which(program: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A command's stdout, or `None` if it could not run or failed.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs a command, failing with its name when it fails.
+pub fn run_checked(program: &str, args: &[&str]) -> Result<(), String> {
+    let status = Command::new(program)
+        .args(args)
+        .status()
+        .map_err(|e| format!("could not run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
