@@ -5,8 +5,16 @@
 
 use std::process::Command;
 
-/// Debian packages the current tests need. The desktop app adds WebKitGTK, Xvfb and friends here.
-const APT_PACKAGES: &[&str] = &["ca-certificates", "pkg-config"];
+/// Debian packages the build and the tests need: D-Bus headers for the keychain (Secret Service),
+/// and a throwaway gnome-keyring in a private D-Bus session for the keychain tests. The desktop app
+/// adds WebKitGTK, Xvfb and friends here.
+const APT_PACKAGES: &[&str] = &[
+    "ca-certificates",
+    "pkg-config",
+    "libdbus-1-dev",
+    "dbus-daemon",
+    "gnome-keyring",
+];
 
 /// rustup components `cargo xtask test` uses.
 const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];

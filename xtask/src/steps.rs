@@ -4,16 +4,28 @@
 //! means. Every step uses the same profile and feature set, so heavy dependencies compile once.
 
 use crate::setup::{self, run_checked};
+use std::path::PathBuf;
+use std::process::Command;
 use std::time::Instant;
 
 /// Runs every check in order, stopping at the first failure, then prints a summary.
 pub fn test() -> Result<(), String> {
     setup::run()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let steps: &[(&str, &[&str])] = &[
-        ("format", &["fmt", "--all", "--check"]),
-        (
-            "clippy",
+    let mut done = Vec::new();
+    let mut step = |name: &str, run: &dyn Fn() -> Result<(), String>| -> Result<(), String> {
+        println!("\n=== xtask test: {name} ===");
+        let started = Instant::now();
+        run().map_err(|e| format!("step \"{name}\" failed: {e}"))?;
+        done.push(format!("{name}: ok in {:.0?}", started.elapsed()));
+        Ok(())
+    };
+    step("format", &|| {
+        run_checked(&cargo, &["fmt", "--all", "--check"])
+    })?;
+    step("clippy", &|| {
+        run_checked(
+            &cargo,
             &[
                 "clippy",
                 "--workspace",
@@ -23,21 +35,65 @@ pub fn test() -> Result<(), String> {
                 "-D",
                 "warnings",
             ],
-        ),
-        ("rust tests", &["test", "--workspace", "--locked"]),
-    ];
-    let mut done = Vec::new();
-    for (name, args) in steps {
-        println!("\n=== xtask test: {name} (cargo {}) ===", args.join(" "));
-        let started = Instant::now();
-        run_checked(&cargo, args).map_err(|e| format!("step \"{name}\" failed: {e}"))?;
-        done.push(format!("{name}: ok in {:.0?}", started.elapsed()));
-    }
+        )
+    })?;
+    step(
+        "rust tests (real keychain in a private D-Bus session)",
+        &|| in_isolated_keychain(&cargo, &["test", "--workspace", "--locked"]),
+    )?;
     println!("\n=== xtask test: all steps passed ===");
     for line in done {
         println!("  {line}");
     }
     Ok(())
+}
+
+/// Runs a cargo command inside a private D-Bus session with a throwaway, unlocked gnome-keyring and
+/// a temporary HOME, so that keychain tests use a real Secret Service and never the developer's own
+/// keychain. `CCS_TEST_KEYCHAIN=isolated` tells the tests they may use it.
+fn in_isolated_keychain(cargo: &str, args: &[&str]) -> Result<(), String> {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .ok_or("HOME is not set")?;
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cargo"));
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".rustup"));
+    let temp_home = std::env::temp_dir().join(format!("ccs-keychain-home-{}", std::process::id()));
+    std::fs::create_dir_all(&temp_home)
+        .map_err(|e| format!("could not create {}: {e}", temp_home.display()))?;
+    let quoted: Vec<String> = std::iter::once(cargo)
+        .chain(args.iter().copied())
+        .map(shell_quote)
+        .collect();
+    let script = format!(
+        "set -e\n\
+         eval \"$(printf 'ccs-test' | gnome-keyring-daemon --unlock --components=secrets)\"\n\
+         export GNOME_KEYRING_CONTROL\n\
+         {}",
+        quoted.join(" ")
+    );
+    let status = Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", &script])
+        .env("HOME", &temp_home)
+        .env("CARGO_HOME", &cargo_home)
+        .env("RUSTUP_HOME", &rustup_home)
+        .env("CCS_TEST_KEYCHAIN", "isolated")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .status()
+        .map_err(|e| format!("could not run dbus-run-session: {e}"));
+    let _ = std::fs::remove_dir_all(&temp_home);
+    match status? {
+        s if s.success() => Ok(()),
+        s => Err(format!("`cargo {}` failed ({s})", args.join(" "))),
+    }
+}
+
+/// Single-quotes a word for bash.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
 }
 
 /// `cargo xtask sandbox [flags]`: runs the simulator binary with the given flags.

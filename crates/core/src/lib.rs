@@ -1,6 +1,19 @@
 //! `ccs-core`: what the desktop app and the `ccs` command line share.
+//!
+//! Why a crate of its own: profiles, secrets, bulk downloads and file naming must behave the same in
+//! the app and in the CLI, which stay thin shells over this crate. It knows nothing of Tauri or clap.
 
+pub mod bulk;
+pub mod error;
 pub mod export;
+pub mod import;
+pub mod manifest;
 pub mod naming;
 pub mod postman;
+pub mod profiles;
+pub mod secrets;
+pub mod session;
+pub mod settings;
 pub mod validate;
+
+pub use error::CoreError;

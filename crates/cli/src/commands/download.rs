@@ -1,0 +1,178 @@
+//! `ccs download`: documents to a folder, resumable, with progress bars on a terminal.
+
+use crate::args::DownloadArgs;
+use crate::commands::query::{checked_filters, fetch, warn_if_filled};
+use crate::commands::session;
+use crate::exit;
+use crate::output::{human_size, print_json};
+use crate::Context;
+use ccs_api::{Document, DocumentId, DocumentsQuery};
+use ccs_core::bulk::{download_documents, BulkEvent, BulkRequest, FileStatus};
+use ccs_core::CoreError;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::io::IsTerminal;
+use tokio_util::sync::CancellationToken;
+
+/// Runs the download; exit 6 when some files failed, 130 when interrupted.
+pub async fn run(context: &Context, args: DownloadArgs) -> Result<u8, CoreError> {
+    checked_filters(&args.filters)?;
+    let wanted: Vec<DocumentId> = args
+        .ids
+        .iter()
+        .map(|id| DocumentId::parse(id).map_err(|e| CoreError::field("id", e.to_string())))
+        .collect::<Result<_, _>>()?;
+    let session = session(context, true).await?;
+    let contract = session.connection.require_contract()?;
+    let documents = if args.all {
+        let listing = fetch(&session, &contract, &args.filters, true).await?;
+        warn_if_filled(context.out, &listing);
+        listing.documents
+    } else {
+        // Real callers name files from the list's `filename`: list first to find each id.
+        let mut filters = args.filters.clone();
+        filters.limit = DocumentsQuery::MAX_LIMIT;
+        let listing = fetch(&session, &contract, &filters, false).await?;
+        wanted
+            .into_iter()
+            .map(|id| find_or_bare(&listing.documents, id))
+            .collect()
+    };
+    if documents.is_empty() {
+        context.out.note(format!(
+            "No documents for contract {contract} with these filters; nothing to download."
+        ));
+    }
+
+    let cancel = CancellationToken::new();
+    let on_interrupt = cancel.clone();
+    let watcher = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+    let bar = progress_bar(context, documents.len());
+    let events = |event: BulkEvent| {
+        if let Some(bar) = &bar {
+            match event {
+                BulkEvent::Started {
+                    bytes: Some(bytes), ..
+                } => bar.set_length(bytes as u64),
+                BulkEvent::Progress {
+                    files_done,
+                    files_total,
+                    bytes_done,
+                } => {
+                    bar.set_position(bytes_done as u64);
+                    bar.set_message(format!("{files_done}/{files_total} files"));
+                }
+                _ => {}
+            }
+        }
+    };
+    let request = BulkRequest {
+        contract: contract.clone(),
+        documents,
+        folder: args.out.clone(),
+        jobs: usize::from(args.jobs),
+        overwrite: args.overwrite,
+        zipped: args.zipped,
+    };
+    let result = download_documents(&session.client, request, &events, cancel.clone()).await;
+    watcher.abort();
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    session.keep_token().await;
+    let summary = result.map_err(|e| CoreError::Io {
+        path: args.out.clone(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+
+    if context.out.json {
+        let files: Vec<_> = summary
+            .files
+            .iter()
+            .map(|f| {
+                json!({
+                    "id": f.id, "path": f.path, "bytes": f.bytes, "sha256": f.sha256,
+                    "status": f.status, "error": f.error.as_ref().map(|e| json!({ "code": e.code, "message": e.message })),
+                })
+            })
+            .collect();
+        print_json(&json!({ "saved": summary.saved, "skipped": summary.skipped, "failed": summary.failed, "files": files }))
+            .map_err(|source| CoreError::Io { path: "<standard output>".into(), source })?;
+    } else {
+        for file in summary
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Failed)
+        {
+            if let Some(error) = &file.error {
+                eprintln!("failed: {} — {}", file.id, error.message);
+            }
+        }
+        if let Some(error) = &summary.manifest_error {
+            context.out.warn(format!(
+                "the download record could not be written ({}); a rerun may fetch again",
+                error.message
+            ));
+        }
+        let bytes: u64 = summary
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Saved)
+            .map(|f| f.bytes)
+            .sum();
+        context.out.note(format!(
+            "{} saved ({}), {} already there, {} failed — in {}",
+            summary.saved,
+            human_size(bytes),
+            summary.skipped,
+            summary.failed,
+            std::path::absolute(&args.out)
+                .unwrap_or(args.out.clone())
+                .display()
+        ));
+    }
+    Ok(if summary.cancelled {
+        eprintln!("interrupted: temporary files removed; run the same command again to finish");
+        exit::INTERRUPTED
+    } else if summary.failed > 0 {
+        exit::DOWNLOADS_FAILED
+    } else {
+        exit::OK
+    })
+}
+
+/// The listed document with this id, or a bare one (named from the server's answer).
+fn find_or_bare(documents: &[Document], id: DocumentId) -> Document {
+    documents
+        .iter()
+        .find(|d| d.id == id)
+        .cloned()
+        .unwrap_or_else(|| Document {
+            id,
+            filename: String::new(),
+            period: String::new(),
+            document_type: None,
+            created_at: None,
+            size: None,
+            amount: None,
+            currency: None,
+            extra: Default::default(),
+        })
+}
+
+/// A byte progress bar when stdout is a terminal and the user wants notes.
+fn progress_bar(context: &Context, files: usize) -> Option<ProgressBar> {
+    if context.out.json || context.out.quiet || files == 0 || !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(0);
+    let style =
+        ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {bytes_per_sec} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
