@@ -54,16 +54,22 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Manage connection profiles (secrets go to the OS keychain)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ccs profile add work --client-id 3f2a9c\n  ccs profile list"
+    )]
     Profile(ProfileCommand),
     /// Check credentials
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  ccs auth check")]
     Auth(AuthCommand),
     /// List the contracts your API key may see
     #[command(after_help = "Examples:\n  ccs contracts\n  ccs contracts --json")]
     Contracts,
     /// Show or create a contract
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ccs contract show --contract OCB0001234"
+    )]
     Contract(ContractCommand),
     /// List a contract's documents (newest first)
     #[command(
@@ -76,7 +82,7 @@ pub enum Command {
     )]
     Download(DownloadArgs),
     /// Manage users of a contract
-    #[command(subcommand)]
+    #[command(subcommand, after_help = "Examples:\n  ccs user create --help")]
     User(UserCommand),
     /// Run the local API simulator and print the credentials it accepts
     #[command(
@@ -120,6 +126,7 @@ pub enum ProfileCommand {
         stdin: bool,
     },
     /// Rename a profile (its keychain entries move with it)
+    #[command(after_help = "Examples:\n  ccs profile rename work office")]
     Rename {
         /// Current name
         old: String,
@@ -127,18 +134,22 @@ pub enum ProfileCommand {
         new: String,
     },
     /// List profiles
+    #[command(after_help = "Examples:\n  ccs profile list\n  ccs profile list --json")]
     List,
     /// Show one profile (secrets only as stored / not stored)
+    #[command(after_help = "Examples:\n  ccs profile show work")]
     Show {
         /// Profile name
         name: String,
     },
     /// Remove a profile and its keychain entries
+    #[command(after_help = "Examples:\n  ccs profile remove old-account")]
     Remove {
         /// Profile name
         name: String,
     },
     /// Make a profile the default
+    #[command(after_help = "Examples:\n  ccs profile default work")]
     Default {
         /// Profile name
         name: String,
@@ -161,6 +172,9 @@ pub enum ProfileCommand {
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
     /// Get a token and list contracts: proves the client secret and the API key
+    #[command(
+        after_help = "Examples:\n  ccs auth check\n  ccs --profile work auth check --json\n  CCS_CLIENT_ID=… CCS_CLIENT_SECRET=… CCS_API_KEY=… ccs auth check"
+    )]
     Check,
 }
 

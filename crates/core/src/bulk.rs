@@ -249,8 +249,10 @@ pub async fn download_documents(
     };
     let run = &run;
     let mut outcomes: Vec<(usize, FileOutcome)> =
-        stream::iter(request.documents.iter().enumerate())
-            .map(|(index, document)| async move { (index, run.process(document).await) })
+        // Owned documents (not references) keep this future `Send` for callers that must prove it
+        // for every lifetime, such as a Tauri command.
+        stream::iter(request.documents.into_iter().enumerate())
+            .map(|(index, document)| async move { (index, run.process(&document).await) })
             .buffer_unordered(request.jobs.max(1))
             .collect()
             .await;

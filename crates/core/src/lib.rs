@@ -11,6 +11,7 @@ pub mod manifest;
 pub mod naming;
 pub mod postman;
 pub mod profiles;
+pub mod save;
 pub mod secrets;
 pub mod session;
 pub mod settings;

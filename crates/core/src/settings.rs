@@ -172,9 +172,21 @@ pub fn resolve(
         env.api_key.clone(),
         SecretKind::ApiKey,
     )?;
+    // A kept token belongs to the profile's client, OAuth server and API host: when the environment
+    // or a flag names another one, neither reuse that token (it would be sent to another host) nor
+    // replace it.
+    let profile_client = from_profile(|p| p.client_id.clone());
+    let profile_oauth =
+        from_profile(|p| p.oauth_host.clone()).unwrap_or_else(|| DEFAULT_OAUTH_BASE.to_owned());
+    let profile_api =
+        from_profile(|p| p.host.clone()).unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
+    let same_url = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+    let same_client = profile_client.as_deref() == Some(client_id.as_str())
+        && same_url(&profile_oauth, &oauth_base)
+        && same_url(&profile_api, &api_base);
     let token_profile = profile_name
         .clone()
-        .filter(|_| secret_from_keychain && key_from_keychain);
+        .filter(|_| secret_from_keychain && key_from_keychain && same_client);
     Ok(Connection {
         profile: profile_name,
         api_base,
@@ -272,7 +284,10 @@ mod tests {
         );
         assert_eq!(c.contract.unwrap().as_str(), "OCB0000002");
         assert_eq!(c.oauth_base, DEFAULT_OAUTH_BASE);
-        assert_eq!(c.token_profile.as_deref(), Some("work"));
+        assert_eq!(
+            c.token_profile, None,
+            "the profile's token is never sent to another API host"
+        );
         let flags = Overrides {
             host: Some("https://flag.example/api".into()),
             contract: Some("OCB0000003".into()),
@@ -281,6 +296,34 @@ mod tests {
         let c = resolve(&store, &keychain, &flags, &env).unwrap();
         assert_eq!(c.api_base, "https://flag.example/api");
         assert_eq!(c.contract.unwrap().as_str(), "OCB0000003");
+    }
+
+    #[test]
+    fn another_client_id_or_oauth_host_does_not_use_the_kept_token() {
+        let (_dir, store, keychain) = setup();
+        for env in [
+            EnvSettings {
+                client_id: Some("someone-else".into()),
+                ..EnvSettings::default()
+            },
+            EnvSettings {
+                oauth_host: Some("https://other.example/oauth".into()),
+                ..EnvSettings::default()
+            },
+            EnvSettings {
+                host: Some("https://other.example/api".into()),
+                ..EnvSettings::default()
+            },
+        ] {
+            let c = resolve(&store, &keychain, &Overrides::default(), &env).unwrap();
+            assert_eq!(c.token_profile, None, "{env:?}");
+        }
+        let same = EnvSettings {
+            client_id: Some("profile-id".into()),
+            ..EnvSettings::default()
+        };
+        let c = resolve(&store, &keychain, &Overrides::default(), &same).unwrap();
+        assert_eq!(c.token_profile.as_deref(), Some("work"));
     }
 
     #[test]

@@ -138,11 +138,28 @@ pub async fn run(context: &Context, args: DownloadArgs) -> Result<u8, CoreError>
     Ok(if summary.cancelled {
         eprintln!("interrupted: temporary files removed; run the same command again to finish");
         exit::INTERRUPTED
+    } else if summary.failed > 0
+        && summary
+            .files
+            .iter()
+            .filter(|f| f.status == FileStatus::Failed)
+            .all(not_accessible)
+    {
+        // Nothing could be fetched because the documents are not there (or not for this key):
+        // that is "not accessible or not found", not a transfer that broke.
+        exit::NOT_ACCESSIBLE
     } else if summary.failed > 0 {
         exit::DOWNLOADS_FAILED
     } else {
         exit::OK
     })
+}
+
+/// True when a file failed because the server says its document is not there or not visible.
+fn not_accessible(file: &ccs_core::bulk::FileOutcome) -> bool {
+    file.error
+        .as_ref()
+        .is_some_and(|e| e.code == "not_found" || e.code == "contract_not_accessible")
 }
 
 /// The listed document with this id, or a bare one (named from the server's answer).
