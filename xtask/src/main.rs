@@ -7,6 +7,15 @@
 mod setup;
 mod steps;
 
+/// The repository's root (xtask's parent folder), whatever the current directory.
+pub fn project_root() -> std::path::PathBuf {
+    let manifest = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or(manifest)
+}
+
 use std::process::ExitCode;
 
 const USAGE: &str = "\
@@ -17,6 +26,7 @@ commands:
   test      everything CI runs: setup, fmt, clippy -D warnings, every Rust test
   demo      open the app on the sandbox (arrives with the desktop app)
   sandbox   run the API simulator on loopback and print the CCS_* lines that point a client at it
+  bindings  regenerate ui/src/bindings.ts from the Rust commands (tauri-specta)
   bench     measure against curl (arrives with the benchmarks)
   bundle    build installable bundles (arrives with the packaging)
 ";
@@ -32,6 +42,7 @@ fn main() -> ExitCode {
         "setup" => setup::run(),
         "test" => steps::test(),
         "sandbox" => steps::sandbox(rest),
+        "bindings" => steps::bindings(),
         "demo" => not_yet("demo", "the desktop app", "cargo xtask sandbox"),
         "bench" => not_yet("bench", "the benchmarks", "cargo xtask test"),
         "bundle" => not_yet("bundle", "the packaging", "cargo build --release"),

@@ -14,6 +14,24 @@ const APT_PACKAGES: &[&str] = &[
     "libdbus-1-dev",
     "dbus-daemon",
     "gnome-keyring",
+    // The desktop app's build (Tauri on WebKitGTK).
+    "libwebkit2gtk-4.1-dev",
+    "build-essential",
+    "curl",
+    "wget",
+    "file",
+    "libxdo-dev",
+    "libssl-dev",
+    "libayatana-appindicator3-dev",
+    "librsvg2-dev",
+    // The GUI end-to-end tests: a virtual display, WebKit's WebDriver, a dialog driver, screenshots.
+    "xvfb",
+    "xauth",
+    "imagemagick",
+    "webkit2gtk-driver",
+    "dbus-x11",
+    "xdotool",
+    "at-spi2-core",
 ];
 
 /// rustup components `cargo xtask test` uses.
@@ -23,6 +41,7 @@ const RUSTUP_COMPONENTS: &[&str] = &["rustfmt", "clippy"];
 pub fn run() -> Result<(), String> {
     install_rustup_components()?;
     install_apt_packages(APT_PACKAGES)?;
+    install_npm_packages()?;
     println!("xtask setup: everything needed is installed");
     Ok(())
 }
@@ -85,6 +104,35 @@ pub fn install_apt_packages(packages: &[&str]) -> Result<(), String> {
     let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
     install.extend(&missing);
     apt(&install)
+}
+
+/// `npm ci` when `node_modules` is missing or older than `package-lock.json` (the UI and its tools).
+fn install_npm_packages() -> Result<(), String> {
+    let root = crate::project_root();
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules/.package-lock.json");
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (modified(&lock), modified(&installed)) {
+        (Some(lock), Some(installed)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    if which("npm").is_none() {
+        return Err("npm is missing: install Node.js 20 or newer (with npm)".into());
+    }
+    println!("xtask setup: npm ci");
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("could not run npm: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("npm ci failed ({status})"))
+    }
 }
 
 fn apt_installed(package: &str) -> bool {

@@ -8,6 +8,40 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
+/// The one feature set of every build (clippy, tests, end to end): the app loads its bundled UI.
+pub const FEATURES: [&str; 2] = ["--features", "customer-space/custom-protocol"];
+
+/// Runs an npm script in the project root.
+pub fn npm(args: &[&str]) -> Result<(), String> {
+    let status = Command::new("npm")
+        .args(args)
+        .current_dir(crate::project_root())
+        .status()
+        .map_err(|e| format!("could not run npm: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`npm {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// `cargo xtask bindings`: rewrites ui/src/bindings.ts from the Rust commands.
+pub fn bindings() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(&cargo)
+        .args(["test", "--package", "customer-space", "--test", "bindings"])
+        .args(FEATURES)
+        .env("CCS_UPDATE_BINDINGS", "1")
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if status.success() {
+        println!("ui/src/bindings.ts regenerated");
+        Ok(())
+    } else {
+        Err(format!("exporting the bindings failed ({status})"))
+    }
+}
+
 /// Runs every check in order, stopping at the first failure, then prints a summary.
 pub fn test() -> Result<(), String> {
     setup::run()?;
@@ -20,27 +54,27 @@ pub fn test() -> Result<(), String> {
         done.push(format!("{name}: ok in {:.0?}", started.elapsed()));
         Ok(())
     };
+    // The app embeds the built UI (ui/dist), so the UI is built before any Rust compiles.
+    step("ui build", &|| npm(&["run", "build"]))?;
     step("format", &|| {
         run_checked(&cargo, &["fmt", "--all", "--check"])
     })?;
     step("clippy", &|| {
-        run_checked(
-            &cargo,
-            &[
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        )
+        let mut args = vec!["clippy", "--workspace", "--all-targets", "--locked"];
+        args.extend(FEATURES);
+        args.extend(["--", "-D", "warnings"]);
+        run_checked(&cargo, &args)
     })?;
     step(
-        "rust tests (real keychain in a private D-Bus session)",
-        &|| in_isolated_keychain(&cargo, &["test", "--workspace", "--locked"]),
+        "rust tests, CLI end to end, bindings freshness (real keychain in a private D-Bus session)",
+        &|| {
+            let mut args = vec!["test", "--workspace", "--locked"];
+            args.extend(FEATURES);
+            in_isolated_keychain(&cargo, &args)
+        },
     )?;
+    step("ui type-check", &|| npm(&["run", "check"]))?;
+    step("ui unit tests", &|| npm(&["test"]))?;
     println!("\n=== xtask test: all steps passed ===");
     for line in done {
         println!("  {line}");

@@ -1,0 +1,34 @@
+//! Build script: Tauri's code generation, with an app manifest so that every command must be allowed
+//! by a capability (capabilities/default.json) — the web view can call nothing else.
+
+fn main() {
+    let commands: &[&str] = &[
+        "list_profiles",
+        "save_profile",
+        "remove_profile",
+        "set_default_profile",
+        "import_postman",
+        "start_sandbox",
+        "connect",
+        "current_connection",
+        "auth_check",
+        "list_contracts",
+        "contract_detail",
+        "list_documents",
+        "download_document",
+        "download_documents",
+        "cancel_downloads",
+        "create_user",
+        "create_contract",
+        "get_settings",
+        "set_proxy",
+        "open_path",
+        "reveal_path",
+        "diagnostics",
+    ];
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {error:#}");
+    }
+}

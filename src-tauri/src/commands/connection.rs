@@ -1,0 +1,266 @@
+//! Connecting: a profile, or the built-in sandbox; the credentials check; settings; diagnostics.
+
+use super::track;
+use crate::dto::{AuthCheckView, ConnectionView, ProxyChoice, SettingsView};
+use crate::error::{AppError, AppResult};
+use crate::state::{Active, AppState, SANDBOX_PROFILE};
+use ccs_api::{Client, ClientConfig, Credentials, ProxySetting, SecretString};
+use ccs_core::profiles::Profile;
+use ccs_core::secrets::SecretKind;
+use ccs_core::settings::{resolve, EnvSettings, Overrides};
+use ccs_sandbox::{Sandbox, SandboxConfig};
+use std::sync::Arc;
+use tauri::{AppHandle, Manager, State};
+
+fn proxy_setting(choice: ProxyChoice) -> ProxySetting {
+    match choice {
+        ProxyChoice::System => ProxySetting::System,
+        ProxyChoice::None => ProxySetting::None,
+        ProxyChoice::Manual { url } => ProxySetting::Manual(url),
+    }
+}
+
+fn connection_view(active: &Active) -> ConnectionView {
+    ConnectionView {
+        profile: active.profile.clone(),
+        host: active.host.clone(),
+        sandbox: active.sandbox,
+    }
+}
+
+/// Builds the client of a profile (secrets from the keychain) and makes it active.
+fn activate(state: &AppState, profile: &str) -> AppResult<Arc<Active>> {
+    let overrides = Overrides {
+        profile: Some(profile.to_owned()),
+        ..Overrides::default()
+    };
+    // The app reads only the profile: apps started from a menu have no CCS_* environment anyway.
+    let connection = resolve(
+        &state.store,
+        &state.keychain,
+        &overrides,
+        &EnvSettings::default(),
+    )?;
+    let config = ClientConfig {
+        api_base: connection.api_base.clone(),
+        oauth_base: connection.oauth_base.clone(),
+        proxy: proxy_setting(state.proxy()),
+        ..ClientConfig::default()
+    };
+    let client = Client::new(config, connection.credentials)?;
+    Ok(state.set_active(Active {
+        profile: profile.to_owned(),
+        host: connection.api_base,
+        sandbox: profile == SANDBOX_PROFILE,
+        client: Arc::new(client),
+    }))
+}
+
+/// Selects a profile for this window.
+#[tauri::command]
+#[specta::specta]
+pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<ConnectionView> {
+    track(
+        &state,
+        activate(&state, &profile).map(|a| connection_view(&a)),
+    )
+}
+
+/// The current connection, if any.
+#[tauri::command]
+#[specta::specta]
+pub fn current_connection(state: State<'_, AppState>) -> AppResult<Option<ConnectionView>> {
+    Ok(state.active_opt().map(|a| connection_view(&a)))
+}
+
+/// Starts the sandbox in this process (once), refreshes the Sandbox profile and connects to it.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_sandbox(state: State<'_, AppState>) -> AppResult<ConnectionView> {
+    let result = start(&state).await;
+    track(&state, result)
+}
+
+/// Starts (once) the in-process sandbox and connects to it; also used by `--demo`.
+pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
+    let mut slot = state.sandbox().lock().await;
+    if slot.is_none() {
+        let handle = Sandbox::start(SandboxConfig::default())
+            .await
+            .map_err(|e| AppError::new("sandbox", e.to_string()))?;
+        *slot = Some(handle);
+    }
+    let Some(handle) = slot.as_ref() else {
+        return Err(AppError::new("sandbox", "the sandbox did not start"));
+    };
+    let credentials = handle.credentials().clone();
+    let profile = Profile {
+        name: SANDBOX_PROFILE.to_owned(),
+        host: Some(handle.api_base_url()),
+        oauth_host: Some(handle.oauth_base_url()),
+        client_id: Some(credentials.client_id.clone()),
+        default_contract: handle
+            .visible_contract_ids()
+            .first()
+            .map(|c| ccs_api::ContractId::from_server(c.as_str())),
+    };
+    state.store.upsert(&profile)?;
+    // The profile is refreshed with this start's port and credentials, so `ccs --profile Sandbox`
+    // works while the app runs. Without a keychain the demo still works from memory.
+    let stored = state
+        .keychain
+        .set(
+            SANDBOX_PROFILE,
+            SecretKind::ClientSecret,
+            &SecretString::from(credentials.client_secret.clone()),
+        )
+        .and_then(|()| {
+            state.keychain.set(
+                SANDBOX_PROFILE,
+                SecretKind::ApiKey,
+                &SecretString::from(credentials.api_key.clone()),
+            )
+        });
+    if let Err(error) = stored {
+        tracing::warn!(%error, "the demo's credentials could not be kept in the keychain");
+    }
+    let config = ClientConfig {
+        api_base: handle.api_base_url(),
+        oauth_base: handle.oauth_base_url(),
+        ..ClientConfig::default()
+    };
+    let client = Client::new(
+        config,
+        Credentials::new(
+            &credentials.client_id,
+            &credentials.client_secret,
+            &credentials.api_key,
+        ),
+    )?;
+    let active = state.set_active(Active {
+        profile: SANDBOX_PROFILE.to_owned(),
+        host: handle.api_base_url(),
+        sandbox: true,
+        client: Arc::new(client),
+    });
+    Ok(connection_view(&active))
+}
+
+/// Gets a token and lists contracts: proves the client secret and the API key.
+#[tauri::command]
+#[specta::specta]
+pub async fn auth_check(state: State<'_, AppState>) -> AppResult<AuthCheckView> {
+    let result = async {
+        let active = state.active()?;
+        let token = active.client.ensure_token().await?;
+        let contracts = active.client.list_contracts().await?;
+        Ok(AuthCheckView {
+            token_lifetime_seconds: u32::try_from(token.lifetime.as_secs()).unwrap_or(u32::MAX),
+            contracts: u32::try_from(contracts.len()).unwrap_or(u32::MAX),
+        })
+    }
+    .await;
+    track(&state, result)
+}
+
+/// The app's settings.
+#[tauri::command]
+#[specta::specta]
+pub fn get_settings(state: State<'_, AppState>) -> AppResult<SettingsView> {
+    Ok(SettingsView {
+        proxy: state.proxy(),
+    })
+}
+
+/// Changes the proxy; the active connection is rebuilt with it.
+#[tauri::command]
+#[specta::specta]
+pub fn set_proxy(state: State<'_, AppState>, proxy: ProxyChoice) -> AppResult<SettingsView> {
+    let result = (|| {
+        if let ProxyChoice::Manual { url } = &proxy {
+            let parsed = url::Url::parse(url.trim()).map_err(|e| {
+                let mut error = AppError::new(
+                    "invalid_input",
+                    format!("The proxy URL is not valid ({e})."),
+                );
+                error.fields.push(crate::error::FieldErrorView {
+                    field: "proxy".into(),
+                    message: error.message.clone(),
+                });
+                error
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
+                return Err(AppError::new(
+                    "invalid_input",
+                    "The proxy URL must start with http://, https:// or socks5://.",
+                ));
+            }
+        }
+        state.set_proxy(proxy)?;
+        if let Some(active) = state.active_opt().filter(|a| !a.sandbox) {
+            activate(&state, &active.profile)?;
+        }
+        Ok(SettingsView {
+            proxy: state.proxy(),
+        })
+    })();
+    track(&state, result)
+}
+
+/// A support report: versions, OS, connection, recent errors with request ids. No secret.
+#[tauri::command]
+#[specta::specta]
+pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> AppResult<String> {
+    let mut report = String::new();
+    let mut line = |text: String| {
+        report.push_str(&text);
+        report.push('\n');
+    };
+    line(format!("Customer Space {}", env!("CARGO_PKG_VERSION")));
+    line(format!(
+        "OS: {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    ));
+    match state.active_opt() {
+        Some(active) => line(format!(
+            "Profile: {} ({}){}",
+            active.profile,
+            active.host,
+            if active.sandbox { ", demo sandbox" } else { "" }
+        )),
+        None => line("Profile: none".into()),
+    }
+    line(format!(
+        "Proxy: {}",
+        match state.proxy() {
+            ProxyChoice::System => "system".to_owned(),
+            ProxyChoice::None => "none".to_owned(),
+            ProxyChoice::Manual { url } => format!(
+                "manual ({})",
+                url::Url::parse(&url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_owned))
+                    .unwrap_or_default()
+            ),
+        }
+    ));
+    line(format!("Settings: {}", state.store.dir().display()));
+    if let Ok(logs) = app.path().app_log_dir() {
+        line(format!("Logs: {}", logs.display()));
+    }
+    let errors = state.recent_errors();
+    line(format!("Recent errors: {}", errors.len()));
+    for error in errors {
+        line(format!(
+            "  at {} (unix s): {}{}",
+            error.at,
+            error.code,
+            error
+                .request_id
+                .map(|r| format!(", request id {r}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(report)
+}

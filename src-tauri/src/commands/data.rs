@@ -1,0 +1,235 @@
+//! Contracts, documents, users: read and create through the active connection.
+
+use super::track;
+use crate::dto::{
+    ContractDetailView, ContractView, CreatedUserView, DetailField, DocumentView,
+    DocumentsQueryInput, DocumentsView, NewContractInput, NewUserInput,
+};
+use crate::error::AppResult;
+use crate::state::AppState;
+use ccs_api::{ContractDetail, DocumentType, DocumentsQuery, NewContract, NewUser};
+use ccs_core::settings::parse_contract;
+use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
+use ccs_core::CoreError;
+use serde_json::Value;
+use tauri::State;
+
+/// The contracts the API key sees.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_contracts(state: State<'_, AppState>) -> AppResult<Vec<ContractView>> {
+    let result = async {
+        let contracts = state.active()?.client.list_contracts().await?;
+        Ok(contracts
+            .into_iter()
+            .map(|c| ContractView {
+                status: c
+                    .extra
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                id: c.id.to_string(),
+                name: c.name,
+                offer: c.offer.and_then(|o| o.name),
+                created_at: c.created_at,
+            })
+            .collect())
+    }
+    .await;
+    track(&state, result)
+}
+
+/// Every field of a contract, flattened to dotted keys.
+#[tauri::command]
+#[specta::specta]
+pub async fn contract_detail(
+    state: State<'_, AppState>,
+    contract: String,
+) -> AppResult<ContractDetailView> {
+    let result = async {
+        let contract = parse_contract(&contract)?;
+        let detail = state.active()?.client.contract_detail(&contract).await?;
+        Ok(detail_view(&detail))
+    }
+    .await;
+    track(&state, result)
+}
+
+/// Flattens a contract detail for display; `id` and `name` are shown apart.
+pub fn detail_view(detail: &ContractDetail) -> ContractDetailView {
+    let mut fields = Vec::new();
+    if let Ok(Value::Object(map)) = serde_json::to_value(detail) {
+        for (key, value) in map {
+            if key != "id" && key != "name" {
+                flatten(&key, &value, &mut fields);
+            }
+        }
+    }
+    ContractDetailView {
+        id: detail.id.to_string(),
+        name: detail.name.clone(),
+        fields,
+    }
+}
+
+fn flatten(key: &str, value: &Value, out: &mut Vec<DetailField>) {
+    match value {
+        Value::Null => {}
+        Value::Object(map) => {
+            for (inner, value) in map {
+                flatten(&format!("{key}.{inner}"), value, out);
+            }
+        }
+        Value::String(text) => out.push(DetailField {
+            key: key.to_owned(),
+            value: text.clone(),
+        }),
+        other => out.push(DetailField {
+            key: key.to_owned(),
+            value: other.to_string(),
+        }),
+    }
+}
+
+/// A contract's documents, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_documents(
+    state: State<'_, AppState>,
+    contract: String,
+    query: DocumentsQueryInput,
+) -> AppResult<DocumentsView> {
+    let result = async {
+        let contract_id = parse_contract(&contract)?;
+        let document_type = query
+            .document_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(DocumentType::from_name);
+        let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
+        let list = state
+            .active()?
+            .client
+            .list_documents(
+                &contract_id,
+                &DocumentsQuery {
+                    document_type,
+                    limit,
+                },
+            )
+            .await?;
+        let documents = list
+            .documents
+            .iter()
+            .map(|d| DocumentView {
+                id: d.id.to_string(),
+                filename: d.filename.clone(),
+                period: d.period.clone(),
+                document_type: d.document_type.as_ref().map(|t| t.wire_name().to_owned()),
+                created_at: d.created_at.clone(),
+                size: d.size.map(|s| s as f64),
+                amount: d.amount,
+                currency: d.currency.clone(),
+            })
+            .collect();
+        state.remember_documents(contract_id.as_str(), list.documents);
+        Ok(DocumentsView {
+            documents,
+            limit: list.limit,
+            filled_limit: list.filled_limit,
+        })
+    }
+    .await;
+    track(&state, result)
+}
+
+fn invalid(fields: Vec<FieldError>) -> CoreError {
+    CoreError::InvalidInput { fields }
+}
+
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Adds a user to a contract (checked first with the same rules as the form and `ccs`).
+#[tauri::command]
+#[specta::specta]
+pub async fn create_user(
+    state: State<'_, AppState>,
+    contract: String,
+    user: NewUserInput,
+) -> AppResult<CreatedUserView> {
+    let result = async {
+        let contract = parse_contract(&contract)?;
+        let mut problems = Vec::new();
+        let civility = parse_civility(&user.civility)
+            .map_err(|e| problems.push(e))
+            .ok();
+        let new = NewUser {
+            civility: civility.unwrap_or(ccs_api::Civility::Mr),
+            last_name: user.last_name.trim().to_owned(),
+            first_name: user.first_name.trim().to_owned(),
+            email: user.email.trim().to_owned(),
+            login: user.login.trim().to_owned(),
+            fix_phone: non_empty(user.fix_phone),
+            mobile_phone: non_empty(user.mobile_phone),
+        };
+        if let Err(fields) = validate_new_user(&new) {
+            problems.extend(fields);
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems).into());
+        }
+        let created = state.active()?.client.create_user(&contract, &new).await?;
+        Ok(CreatedUserView {
+            login: created.user.login,
+            email: created.user.email,
+            already_existed: created.already_existed,
+        })
+    }
+    .await;
+    track(&state, result)
+}
+
+/// Creates a contract (checked first).
+#[tauri::command]
+#[specta::specta]
+pub async fn create_contract(
+    state: State<'_, AppState>,
+    input: NewContractInput,
+) -> AppResult<ContractDetailView> {
+    let result = async {
+        let mut problems = Vec::new();
+        let civility = parse_civility(&input.referent_civility)
+            .map_err(|e| {
+                problems.push(FieldError {
+                    field: "referentCivility",
+                    message: e.message,
+                })
+            })
+            .ok();
+        let new = NewContract {
+            billing_account_id: input.billing_account_id.trim().to_owned(),
+            offer_code: input.offer_code.trim().to_owned(),
+            contract_name: input.contract_name.trim().to_owned(),
+            support_level: input.support_level.trim().to_owned(),
+            referent_civility: civility.unwrap_or(ccs_api::Civility::Mr),
+            referent_name: input.referent_name.trim().to_owned(),
+            referent_first_name: input.referent_first_name.trim().to_owned(),
+            referent_mail: input.referent_mail.trim().to_owned(),
+            referent_fix_phone: non_empty(input.referent_fix_phone),
+            referent_mobile_phone: non_empty(input.referent_mobile_phone),
+        };
+        if let Err(fields) = validate_new_contract(&new) {
+            problems.extend(fields);
+        }
+        if !problems.is_empty() {
+            return Err(invalid(problems).into());
+        }
+        let created = state.active()?.client.create_contract(&new).await?;
+        Ok(detail_view(&created))
+    }
+    .await;
+    track(&state, result)
+}

@@ -1,0 +1,213 @@
+//! Profiles: the same file and keychain entries as `ccs`. Secrets go in, never out.
+
+use super::track;
+use crate::dto::{ImportOutcome, ProfileInput, ProfileView, SecretStatusView};
+use crate::error::{AppError, AppResult, FieldErrorView};
+use crate::state::{AppState, SANDBOX_PROFILE};
+use ccs_api::{parse_base_url, SecretString};
+use ccs_core::import::import_postman_environment;
+use ccs_core::profiles::{check_profile_name, Profile};
+use ccs_core::secrets::SecretKind;
+use ccs_core::settings::parse_contract;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+/// A profile as the UI sees it.
+pub fn view(state: &AppState, profile: Profile, default: Option<&str>) -> ProfileView {
+    let secrets = state
+        .keychain
+        .status(&profile.name)
+        .unwrap_or(ccs_core::secrets::SecretStatus {
+            client_secret: false,
+            api_key: false,
+        });
+    ProfileView {
+        is_default: default == Some(profile.name.as_str()),
+        is_sandbox: profile.name == SANDBOX_PROFILE,
+        secrets: SecretStatusView {
+            client_secret: secrets.client_secret,
+            api_key: secrets.api_key,
+        },
+        name: profile.name,
+        host: profile.host,
+        oauth_host: profile.oauth_host,
+        client_id: profile.client_id,
+        default_contract: profile.default_contract.map(|c| c.to_string()),
+    }
+}
+
+/// Every profile.
+#[tauri::command]
+#[specta::specta]
+pub fn list_profiles(state: State<'_, AppState>) -> AppResult<Vec<ProfileView>> {
+    track(&state, list(&state))
+}
+
+fn list(state: &AppState) -> AppResult<Vec<ProfileView>> {
+    let default = state.store.default_name()?;
+    Ok(state
+        .store
+        .list()?
+        .into_iter()
+        .map(|p| view(state, p, default.as_deref()))
+        .collect())
+}
+
+fn field(field: &str, message: &str) -> FieldErrorView {
+    FieldErrorView {
+        field: field.to_owned(),
+        message: message.to_owned(),
+    }
+}
+
+fn blank_to_none(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// Creates, changes or renames a profile; new secrets go to the keychain.
+#[tauri::command]
+#[specta::specta]
+pub fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> AppResult<ProfileView> {
+    track(&state, save(&state, input))
+}
+
+fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
+    let name = input.name.trim().to_owned();
+    let mut fields = Vec::new();
+    if check_profile_name(&name).is_err() {
+        fields.push(field(
+            "name",
+            "Use 1 to 64 letters, digits, '.', '_' or '-'.",
+        ));
+    }
+    if input.client_id.trim().is_empty() {
+        fields.push(field("clientId", "The client id is required."));
+    }
+    let mut url = |key: &str, what: &str, value: Option<String>| -> Option<String> {
+        let value = blank_to_none(value)?;
+        match parse_base_url(what, &value) {
+            Ok(url) => Some(url.as_str().trim_end_matches('/').to_owned()),
+            Err(error) => {
+                fields.push(field(key, &error.to_string()));
+                None
+            }
+        }
+    };
+    let host = url("host", "API host", input.host.clone());
+    let oauth_host = url("oauthHost", "OAuth host", input.oauth_host.clone());
+    let contract = match blank_to_none(input.default_contract.clone()).map(|c| parse_contract(&c)) {
+        Some(Ok(contract)) => Some(contract),
+        Some(Err(error)) => {
+            fields.push(field("defaultContract", &error.to_string()));
+            None
+        }
+        None => None,
+    };
+    let secret = blank_to_none(input.client_secret.clone());
+    let key = blank_to_none(input.api_key.clone());
+    let creating = input.original_name.is_none();
+    if creating && secret.is_none() {
+        fields.push(field("clientSecret", "The client secret is required."));
+    }
+    if creating && key.is_none() {
+        fields.push(field("apiKey", "The API key is required."));
+    }
+    if !fields.is_empty() {
+        let mut error = AppError::new("invalid_input", "Some fields need attention.");
+        error.fields = fields;
+        return Err(error);
+    }
+    let profile = Profile {
+        name: name.clone(),
+        host,
+        oauth_host,
+        client_id: Some(input.client_id.trim().to_owned()),
+        default_contract: contract,
+    };
+    match input.original_name.as_deref() {
+        None => state.store.add(&profile)?,
+        Some(original) => {
+            if original != name {
+                state.store.rename(original, &name)?;
+                state.keychain.rename_profile(original, &name)?;
+                state.clear_active_if(original);
+            }
+            state.store.update(&profile)?;
+        }
+    }
+    if let Some(secret) = secret {
+        state
+            .keychain
+            .set(&name, SecretKind::ClientSecret, &SecretString::from(secret))?;
+        state.keychain.delete(&name, SecretKind::AccessToken)?;
+    }
+    if let Some(key) = key {
+        state
+            .keychain
+            .set(&name, SecretKind::ApiKey, &SecretString::from(key))?;
+    }
+    state.clear_active_if(&name);
+    let default = state.store.default_name()?;
+    Ok(view(state, profile, default.as_deref()))
+}
+
+/// Removes a profile and its keychain entries.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_profile(state: State<'_, AppState>, name: String) -> AppResult<()> {
+    track(
+        &state,
+        (|| {
+            state.store.require(&name)?;
+            state.keychain.remove_profile(&name)?;
+            state.store.remove(&name)?;
+            state.clear_active_if(&name);
+            Ok(())
+        })(),
+    )
+}
+
+/// Makes a profile the default.
+#[tauri::command]
+#[specta::specta]
+pub fn set_default_profile(state: State<'_, AppState>, name: String) -> AppResult<()> {
+    track(
+        &state,
+        state.store.set_default(&name).map_err(AppError::from),
+    )
+}
+
+/// Creates a profile from a Postman environment chosen in the native open dialog; `None` when the
+/// user closed the dialog.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_postman(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> AppResult<Option<ImportOutcome>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Import a Postman environment")
+        .add_filter("Postman environment", &["json"])
+        .pick_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(path) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| AppError::new("dialog", e.to_string()))?;
+    let result = import_postman_environment(&path, None, &state.store, &state.keychain)
+        .map(|report| {
+            Some(ImportOutcome {
+                profile: report.profile,
+                imported: report.imported,
+                to_fill_in: report.to_fill_in,
+                ignored: report.ignored,
+            })
+        })
+        .map_err(AppError::from);
+    track(&state, result)
+}

@@ -1,0 +1,322 @@
+//! The shapes the UI sees: small, typed views of the core's data (exported to TypeScript).
+//!
+//! Why views and not the API types themselves: the protocol crate stays free of UI concerns, numbers
+//! are `f64`/`u32` (TypeScript has no 64-bit integers), and nothing secret has a field here at all.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Stored / not stored: all the UI learns about secrets.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretStatusView {
+    /// The client secret is in the keychain.
+    pub client_secret: bool,
+    /// The API key is in the keychain.
+    pub api_key: bool,
+}
+
+/// A profile, without its secrets.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView {
+    /// Name.
+    pub name: String,
+    /// API base URL (Orange's when null).
+    pub host: Option<String>,
+    /// OAuth base URL (Orange's when null).
+    pub oauth_host: Option<String>,
+    /// OAuth client id.
+    pub client_id: Option<String>,
+    /// Default contract.
+    pub default_contract: Option<String>,
+    /// The default profile.
+    pub is_default: bool,
+    /// The demo profile the app refreshes at each sandbox start.
+    pub is_sandbox: bool,
+    /// Which secrets are stored.
+    pub secrets: SecretStatusView,
+}
+
+/// A profile to create or change. Secrets go in here and never come back out.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInput {
+    /// The profile's current name when editing (renames move keychain entries); null to create.
+    pub original_name: Option<String>,
+    /// Name.
+    pub name: String,
+    /// API base URL, or null for Orange's.
+    pub host: Option<String>,
+    /// OAuth base URL, or null for Orange's.
+    pub oauth_host: Option<String>,
+    /// OAuth client id.
+    pub client_id: String,
+    /// Default contract.
+    pub default_contract: Option<String>,
+    /// New client secret; null keeps the stored one.
+    pub client_secret: Option<String>,
+    /// New API key; null keeps the stored one.
+    pub api_key: Option<String>,
+}
+
+/// What this window is connected to.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionView {
+    /// Profile name.
+    pub profile: String,
+    /// API host in use.
+    pub host: String,
+    /// The built-in sandbox.
+    pub sandbox: bool,
+}
+
+/// What a Postman import did.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportOutcome {
+    /// The profile created.
+    pub profile: String,
+    /// Settings taken.
+    pub imported: Vec<String>,
+    /// Settings still to fill in.
+    pub to_fill_in: Vec<String>,
+    /// Keys not taken.
+    pub ignored: Vec<String>,
+}
+
+/// Result of a credentials check.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthCheckView {
+    /// The token's life.
+    pub token_lifetime_seconds: u32,
+    /// Contracts the API key sees.
+    pub contracts: u32,
+}
+
+/// A contracts-list row.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractView {
+    /// Contract number.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Offer name.
+    pub offer: Option<String>,
+    /// Creation time (RFC 3339).
+    pub created_at: Option<String>,
+    /// Status, when the list says.
+    pub status: Option<String>,
+}
+
+/// One field of a contract's detail.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DetailField {
+    /// Dotted key (`customer.name`), or the server's own name for fields we do not know.
+    pub key: String,
+    /// The value as text.
+    pub value: String,
+}
+
+/// A contract's detail: every field the API returned.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractDetailView {
+    /// Contract number.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Every other field, flattened.
+    pub fields: Vec<DetailField>,
+}
+
+/// A documents-list row.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentView {
+    /// Id to download with.
+    pub id: String,
+    /// File name from the list (untrusted; sanitised before saving).
+    pub filename: String,
+    /// `YYYYMM` or `YYYYMMDD`.
+    pub period: String,
+    /// Type, as the API spells it.
+    pub document_type: Option<String>,
+    /// Issue time (RFC 3339).
+    pub created_at: Option<String>,
+    /// Bytes.
+    pub size: Option<f64>,
+    /// Amount.
+    pub amount: Option<f64>,
+    /// Currency of the amount.
+    pub currency: Option<String>,
+}
+
+/// The documents query.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentsQueryInput {
+    /// One type (API spelling), or null for all.
+    pub document_type: Option<String>,
+    /// At most this many, newest first.
+    pub limit: u32,
+}
+
+/// A documents list.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentsView {
+    /// Rows, newest first.
+    pub documents: Vec<DocumentView>,
+    /// The limit asked for.
+    pub limit: u32,
+    /// The answer filled the limit: there may be more.
+    pub filled_limit: bool,
+}
+
+/// The outcome of a save dialog.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum SaveOutcome {
+    /// Saved there.
+    Saved {
+        /// Absolute path.
+        path: String,
+    },
+    /// The user closed the dialog.
+    Cancelled,
+}
+
+/// One file of a bulk save.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkFileView {
+    /// Document id.
+    pub id: String,
+    /// Where it is (saved or skipped).
+    pub path: Option<String>,
+    /// Bytes.
+    pub bytes: f64,
+    /// `saved`, `skipped` or `failed`.
+    pub status: String,
+    /// Why it failed.
+    pub error: Option<String>,
+}
+
+/// The summary of a bulk save.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkOutcome {
+    /// Files saved now.
+    pub saved: u32,
+    /// Files already there and intact.
+    pub skipped: u32,
+    /// Files that failed.
+    pub failed: u32,
+    /// The user cancelled.
+    pub cancelled: bool,
+    /// The chosen folder.
+    pub folder: String,
+    /// Every file.
+    pub files: Vec<BulkFileView>,
+}
+
+/// Bulk progress, emitted as the `bulk-progress` event.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkProgress {
+    /// Files finished (saved, skipped or failed).
+    pub files_done: u32,
+    /// Files in all.
+    pub files_total: u32,
+    /// Bytes so far.
+    pub bytes_done: f64,
+    /// Bytes in all, when the list gave sizes.
+    pub bytes_total: Option<f64>,
+}
+
+/// A new user, as the form sends it.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUserInput {
+    /// `Mr` or `Mrs`.
+    pub civility: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Email.
+    pub email: String,
+    /// Login.
+    pub login: String,
+    /// Landline.
+    pub fix_phone: Option<String>,
+    /// Mobile.
+    pub mobile_phone: Option<String>,
+}
+
+/// The created user.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedUserView {
+    /// Login (the existing one when the email already had one).
+    pub login: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// The email already had a login, which was kept.
+    pub already_existed: bool,
+}
+
+/// A new contract, as the form sends it.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewContractInput {
+    /// Billing account.
+    pub billing_account_id: String,
+    /// Offer code.
+    pub offer_code: String,
+    /// Contract name.
+    pub contract_name: String,
+    /// Support level.
+    pub support_level: String,
+    /// `Mr` or `Mrs`.
+    pub referent_civility: String,
+    /// Referent's family name.
+    pub referent_name: String,
+    /// Referent's given name.
+    pub referent_first_name: String,
+    /// Referent's email.
+    pub referent_mail: String,
+    /// Referent's landline.
+    pub referent_fix_phone: Option<String>,
+    /// Referent's mobile.
+    pub referent_mobile_phone: Option<String>,
+}
+
+/// Which proxy to use (apps started from a desktop menu do not see the shell's HTTPS_PROXY).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+#[serde(tag = "mode", rename_all = "camelCase")]
+pub enum ProxyChoice {
+    /// The system's (environment) proxy.
+    #[default]
+    System,
+    /// No proxy.
+    None,
+    /// This proxy URL.
+    Manual {
+        /// The proxy URL.
+        url: String,
+    },
+}
+
+/// App settings shown in the UI.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    /// Proxy choice.
+    pub proxy: ProxyChoice,
+}

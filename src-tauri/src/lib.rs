@@ -1,0 +1,147 @@
+//! The Customer Space desktop app: a thin Tauri shell over `ccs-core`.
+//!
+//! Why so thin: the rules (settings, keychain, downloads, validation) live in the core and behave the
+//! same in `ccs`; this crate adds typed commands (tauri-specta), native dialogs, window state, a
+//! single instance and logs in the OS log folder.
+
+mod commands;
+pub mod dto;
+pub mod error;
+mod state;
+
+use state::AppState;
+use tauri::Manager;
+use tauri_specta::{collect_commands, collect_events, Builder};
+
+/// Every command and event the UI may use; also what `ui/src/bindings.ts` is generated from.
+pub fn specta_builder() -> Builder<tauri::Wry> {
+    use commands::{connection, data, files, profiles};
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            profiles::list_profiles,
+            profiles::save_profile,
+            profiles::remove_profile,
+            profiles::set_default_profile,
+            profiles::import_postman,
+            connection::start_sandbox,
+            connection::connect,
+            connection::current_connection,
+            connection::auth_check,
+            data::list_contracts,
+            data::contract_detail,
+            data::list_documents,
+            files::download_document,
+            files::download_documents,
+            files::cancel_downloads,
+            data::create_user,
+            data::create_contract,
+            connection::get_settings,
+            connection::set_proxy,
+            files::open_path,
+            files::reveal_path,
+            connection::diagnostics,
+        ])
+        .events(collect_events![dto::BulkProgress])
+}
+
+/// Writes the TypeScript bindings (used by the freshness test and `cargo xtask bindings`).
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default().header("/* eslint-disable */\n// @ts-nocheck"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// Logs go to the OS log folder, daily files; secrets never reach them (no layer logs one).
+fn init_logging(app: &tauri::App) {
+    let Ok(dir) = app.path().app_log_dir() else {
+        return;
+    };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    let appender = tracing_appender::rolling::daily(dir, "customer-space.log");
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CCS_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,hyper=warn,reqwest=warn,rustls=warn")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(appender)
+        .try_init();
+}
+
+/// What the command line asked for: `--version`, `--demo` (open on the built-in sandbox).
+struct LaunchOptions {
+    demo: bool,
+}
+
+fn launch_options() -> LaunchOptions {
+    let mut options = LaunchOptions {
+        demo: std::env::var("CCS_DEMO").as_deref() == Ok("1"),
+    };
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--version" | "-V" => {
+                println!("customer-space {}", env!("CARGO_PKG_VERSION"));
+                std::process::exit(0);
+            }
+            "--help" | "-h" => {
+                println!("customer-space {}\n\nUsage: customer-space [--demo] [--version]\n  --demo     open on the built-in sandbox (demo data)\n  --version  print the version", env!("CARGO_PKG_VERSION"));
+                std::process::exit(0);
+            }
+            "--demo" => options.demo = true,
+            _ => {}
+        }
+    }
+    options
+}
+
+/// Runs the app.
+pub fn run() {
+    let options = launch_options();
+    let state = match AppState::new() {
+        Ok(state) => state,
+        Err(error) => {
+            eprintln!("customer-space: {}", error.message);
+            std::process::exit(1);
+        }
+    };
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            init_logging(app);
+            builder.mount_events(app);
+            if options.demo {
+                let state = app.state::<AppState>();
+                if let Err(error) =
+                    tauri::async_runtime::block_on(commands::connection::start(&state))
+                {
+                    tracing::error!(code = %error.code, "the demo sandbox did not start");
+                }
+            }
+            tracing::info!(
+                version = env!("CARGO_PKG_VERSION"),
+                "Customer Space started"
+            );
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("customer-space: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,239 @@
+//! What the app keeps between commands: where profiles and secrets live, the active connection, the
+//! demo sandbox, the last documents list, the running bulk download and recent errors.
+//!
+//! Why in one place: commands stay small functions of (state, arguments); nothing global.
+
+use crate::dto::ProxyChoice;
+use crate::error::{AppError, AppResult};
+use ccs_api::{Client, Document};
+use ccs_core::profiles::ProfileStore;
+use ccs_core::secrets::Keychain;
+use ccs_sandbox::SandboxHandle;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use tokio_util::sync::CancellationToken;
+
+/// The name of the demo profile, refreshed at each sandbox start.
+pub const SANDBOX_PROFILE: &str = "Sandbox";
+/// How many recent errors the diagnostics report keeps.
+const RECENT_ERRORS: usize = 20;
+
+/// The profile this window works with, and its ready client.
+pub struct Active {
+    /// Profile name.
+    pub profile: String,
+    /// API host.
+    pub host: String,
+    /// The built-in sandbox.
+    pub sandbox: bool,
+    /// The client (shared by concurrent commands; one token).
+    pub client: Arc<Client>,
+}
+
+/// One error remembered for "Copy diagnostics".
+#[derive(Debug, Clone)]
+pub struct RecentError {
+    /// When (RFC 3339-ish, UTC seconds).
+    pub at: u64,
+    /// Machine code.
+    pub code: String,
+    /// Orange's request id.
+    pub request_id: Option<String>,
+}
+
+/// The app's state, managed by Tauri.
+pub struct AppState {
+    /// Profiles file (same as `ccs`).
+    pub store: ProfileStore,
+    /// OS keychain (same entries as `ccs`).
+    pub keychain: Keychain,
+    /// Non-secret app settings file.
+    pub settings_file: PathBuf,
+    active: Mutex<Option<Arc<Active>>>,
+    sandbox: tokio::sync::Mutex<Option<SandboxHandle>>,
+    documents: Mutex<HashMap<String, Vec<Document>>>,
+    bulk: Mutex<Option<CancellationToken>>,
+    saved: Mutex<HashSet<PathBuf>>,
+    errors: Mutex<VecDeque<RecentError>>,
+    proxy: Mutex<ProxyChoice>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AppState {
+    /// The state over the profiles store of `ccs` (honouring `CCS_CONFIG_DIR`).
+    pub fn new() -> AppResult<Self> {
+        let store = ProfileStore::open_default()?;
+        let settings_file = store.dir().join("app-settings.toml");
+        let proxy = std::fs::read_to_string(&settings_file)
+            .ok()
+            .and_then(|text| toml::from_str::<StoredSettings>(&text).ok())
+            .map(|s| s.proxy)
+            .unwrap_or_default();
+        Ok(Self {
+            store,
+            keychain: Keychain::os(),
+            settings_file,
+            active: Mutex::new(None),
+            sandbox: tokio::sync::Mutex::new(None),
+            documents: Mutex::new(HashMap::new()),
+            bulk: Mutex::new(None),
+            saved: Mutex::new(HashSet::new()),
+            errors: Mutex::new(VecDeque::new()),
+            proxy: Mutex::new(proxy),
+        })
+    }
+
+    /// The active connection, or an error telling the UI to connect first.
+    pub fn active(&self) -> AppResult<Arc<Active>> {
+        lock(&self.active).clone().ok_or_else(|| {
+            AppError::new("not_connected", "Choose a profile or start the demo first.")
+        })
+    }
+
+    /// The active connection, if any.
+    pub fn active_opt(&self) -> Option<Arc<Active>> {
+        lock(&self.active).clone()
+    }
+
+    /// Makes a connection active (a new profile, or the same one rebuilt after a settings change).
+    pub fn set_active(&self, active: Active) -> Arc<Active> {
+        let active = Arc::new(active);
+        *lock(&self.active) = Some(active.clone());
+        lock(&self.documents).clear();
+        active
+    }
+
+    /// Forgets the active connection (its profile was removed).
+    pub fn clear_active_if(&self, profile: &str) {
+        let mut active = lock(&self.active);
+        if active.as_ref().is_some_and(|a| a.profile == profile) {
+            *active = None;
+        }
+    }
+
+    /// The sandbox slot (async: starting it awaits).
+    pub fn sandbox(&self) -> &tokio::sync::Mutex<Option<SandboxHandle>> {
+        &self.sandbox
+    }
+
+    /// Remembers a documents list so a bulk save can name files from it.
+    pub fn remember_documents(&self, contract: &str, documents: Vec<Document>) {
+        lock(&self.documents).insert(contract.to_owned(), documents);
+    }
+
+    /// The remembered documents with these ids (in the given order; unknown ids are bare).
+    pub fn documents_by_id(&self, contract: &str, ids: &[String]) -> Vec<Document> {
+        let known = lock(&self.documents);
+        let list = known.get(contract);
+        ids.iter()
+            .map(|id| {
+                list.and_then(|docs| docs.iter().find(|d| d.id.as_str() == id).cloned())
+                    .unwrap_or_else(|| bare_document(id))
+            })
+            .collect()
+    }
+
+    /// Starts tracking a bulk download; refuses a second one at the same time.
+    pub fn begin_bulk(&self) -> AppResult<CancellationToken> {
+        let mut slot = lock(&self.bulk);
+        if slot.is_some() {
+            return Err(AppError::new(
+                "busy",
+                "A download to a folder is already running; wait for it or cancel it.",
+            ));
+        }
+        let token = CancellationToken::new();
+        *slot = Some(token.clone());
+        Ok(token)
+    }
+
+    /// The bulk download is over.
+    pub fn end_bulk(&self) {
+        *lock(&self.bulk) = None;
+    }
+
+    /// Cancels the running bulk download, if any.
+    pub fn cancel_bulk(&self) {
+        if let Some(token) = lock(&self.bulk).as_ref() {
+            token.cancel();
+        }
+    }
+
+    /// Remembers a path this app saved (only those may be opened or revealed).
+    pub fn remember_saved(&self, path: PathBuf) {
+        lock(&self.saved).insert(path);
+    }
+
+    /// Whether this app saved that path.
+    pub fn was_saved(&self, path: &PathBuf) -> bool {
+        lock(&self.saved).contains(path)
+    }
+
+    /// Records an error for the diagnostics report.
+    pub fn record_error(&self, error: &AppError) {
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let mut errors = lock(&self.errors);
+        errors.push_back(RecentError {
+            at,
+            code: error.code.clone(),
+            request_id: error.request_id.clone(),
+        });
+        while errors.len() > RECENT_ERRORS {
+            errors.pop_front();
+        }
+    }
+
+    /// The recent errors, oldest first.
+    pub fn recent_errors(&self) -> Vec<RecentError> {
+        lock(&self.errors).iter().cloned().collect()
+    }
+
+    /// The proxy choice.
+    pub fn proxy(&self) -> ProxyChoice {
+        lock(&self.proxy).clone()
+    }
+
+    /// Changes and saves the proxy choice.
+    pub fn set_proxy(&self, proxy: ProxyChoice) -> AppResult<()> {
+        let text = toml::to_string(&StoredSettings {
+            proxy: proxy.clone(),
+        })
+        .map_err(|e| AppError::new("config", e.to_string()))?;
+        if let Some(dir) = self.settings_file.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| AppError::new("config", e.to_string()))?;
+        }
+        std::fs::write(&self.settings_file, text)
+            .map_err(|e| AppError::new("config", e.to_string()))?;
+        *lock(&self.proxy) = proxy;
+        Ok(())
+    }
+}
+
+/// The settings file's content.
+#[derive(serde::Serialize, serde::Deserialize, Default)]
+struct StoredSettings {
+    #[serde(default)]
+    proxy: ProxyChoice,
+}
+
+/// A document known only by id (named from the server's answer when saved).
+fn bare_document(id: &str) -> Document {
+    Document {
+        id: ccs_api::DocumentId::from_server(id),
+        filename: String::new(),
+        period: String::new(),
+        document_type: None,
+        created_at: None,
+        size: None,
+        amount: None,
+        currency: None,
+        extra: Default::default(),
+    }
+}

@@ -1,0 +1,126 @@
+// Application state shared by the screens: where we are, which connection is in use, the error banner
+// and the success notice. One small class with runes; screens read and call it, nothing else.
+
+import * as backend from "./backend";
+import type { ConnectionView, ContractView } from "./backend";
+import { contractRow } from "./contracts";
+import { describeError, isCancel, type ErrorContext, type ErrorView } from "./errors";
+import { toAppError } from "./failure";
+import type { Message } from "./i18n/translate";
+
+/** The screens, with what each needs to show itself. */
+export type Screen =
+  | { name: "loading" }
+  | { name: "firstRun" }
+  | { name: "contracts"; highlight?: string }
+  | { name: "contract"; contract: string }
+  | { name: "documents"; contract: string }
+  | { name: "createUser"; contract: string }
+  | { name: "createContract" }
+  | { name: "settings" };
+
+/** The error banner: what went wrong, and the action that a retry runs again (if any). */
+export type Banner = {
+  readonly id: number;
+  readonly view: ErrorView;
+  readonly retry: (() => Promise<void>) | null;
+};
+
+export type AttemptOptions = {
+  /** Names the contract in "no access to contract …". */
+  readonly context?: ErrorContext;
+  /** Whether the banner may run the action again (rate limits, network). */
+  readonly retry?: boolean;
+};
+
+class AppState {
+  screen = $state<Screen>({ name: "loading" });
+  connection = $state<ConnectionView | null>(null);
+  banner = $state<Banner | null>(null);
+  notice = $state<Message | null>(null);
+  /** Contracts created in this session, kept until the server lists them. */
+  created = $state.raw<ContractView[]>([]);
+  #nextBanner = 1;
+
+  /** Shows a screen; the banner and notice belong to the previous one. */
+  go(screen: Screen): void {
+    this.banner = null;
+    this.notice = null;
+    this.screen = screen;
+  }
+
+  /** Shows an error (nothing for the person's own cancel). */
+  fail(thrown: unknown, options: AttemptOptions = {}, retry: (() => Promise<void>) | null = null): void {
+    const error = toAppError(thrown);
+    if (isCancel(error)) return;
+    this.banner = { id: this.#nextBanner++, view: describeError(error, options.context), retry };
+  }
+
+  dismissError(): void {
+    this.banner = null;
+  }
+
+  /**
+   * Runs `action`, clearing the banner first; a failure becomes the banner. Returns whether it worked.
+   * Why the action includes its follow-up (assigning the result): a retry from the banner must redo all.
+   */
+  async attempt(action: () => Promise<void>, options: AttemptOptions = {}): Promise<boolean> {
+    this.banner = null;
+    try {
+      await action();
+      return true;
+    } catch (thrown) {
+      this.fail(thrown, options, options.retry ? async () => void (await this.attempt(action, options)) : null);
+      return false;
+    }
+  }
+
+  /** Finds where to start: the window's connection, else the default profile, else the first run. */
+  async start(): Promise<void> {
+    let hasProfiles = false;
+    const ok = await this.attempt(async () => {
+      const current = await backend.currentConnection();
+      if (current !== null) {
+        this.connection = current;
+        this.screen = { name: "contracts" };
+        return;
+      }
+      const profiles = await backend.listProfiles();
+      hasProfiles = profiles.length > 0;
+      const chosen = profiles.find((profile) => profile.isDefault) ?? (profiles.length === 1 ? profiles[0] : undefined);
+      if (chosen === undefined) {
+        this.screen = { name: hasProfiles ? "settings" : "firstRun" };
+        return;
+      }
+      // The sandbox runs inside the app: a Sandbox profile is reopened by starting it again.
+      this.connection = chosen.isSandbox ? await backend.startSandbox() : await backend.connect(chosen.name);
+      this.screen = { name: "contracts" };
+    });
+    if (!ok) this.screen = { name: hasProfiles ? "settings" : "firstRun" };
+  }
+
+  /** Starts the demo: the in-process sandbox and its profile. */
+  async startDemo(): Promise<void> {
+    await this.attempt(async () => {
+      this.connection = await backend.startSandbox();
+      this.go({ name: "contracts" });
+    });
+  }
+
+  /** Uses a saved profile, then proves its secrets with a token and a contracts call. */
+  async connectProfile(name: string): Promise<boolean> {
+    return this.attempt(async () => {
+      this.connection = await backend.connect(name);
+      await backend.authCheck();
+      this.go({ name: "contracts" });
+    });
+  }
+
+  /** Remembers a contract just created, so the list shows it even before the server does. */
+  addCreated(detail: backend.ContractDetailView): void {
+    const row = contractRow(detail);
+    this.created = [row, ...this.created.filter((contract) => contract.id !== row.id)];
+  }
+}
+
+export const app = new AppState();

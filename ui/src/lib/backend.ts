@@ -1,0 +1,107 @@
+// The one typed gateway between the web view and Rust. Nothing else imports the generated bindings or
+// any @tauri-apps module: components call these functions, which return the value or throw an
+// AppFailure carrying the Rust side's typed AppError (see style.md, item 6).
+//
+// Why the types are derived from the command signatures instead of imported by name: tauri-specta
+// names types by serde phase (`DocumentView_Serialize` for what Rust sends, `_Deserialize` for what it
+// reads), and that naming depends on its version and settings. What a command returns does not.
+
+import { commands, events } from "../bindings";
+import { asFailure } from "./failure";
+
+export { AppFailure } from "./failure";
+
+type Commands = typeof commands;
+type Outcome<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+/** The value a command gives on success. */
+type Ok<F extends (...args: never[]) => unknown> = Extract<Outcome<F>, { status: "ok" }> extends { data: infer T } ? T : never;
+/** The error a command gives on failure. */
+type Err<F extends (...args: never[]) => unknown> = Extract<Outcome<F>, { status: "error" }> extends { error: infer E } ? E : never;
+
+// What Rust sends.
+export type AppError = Err<Commands["listProfiles"]>;
+export type FieldErrorView = AppError["fields"][number];
+export type ProfileView = Ok<Commands["listProfiles"]>[number];
+export type ConnectionView = Ok<Commands["connect"]>;
+export type ImportOutcome = NonNullable<Ok<Commands["importPostman"]>>;
+export type AuthCheckView = Ok<Commands["authCheck"]>;
+export type ContractView = Ok<Commands["listContracts"]>[number];
+export type ContractDetailView = Ok<Commands["contractDetail"]>;
+export type DetailField = ContractDetailView["fields"][number];
+export type DocumentsView = Ok<Commands["listDocuments"]>;
+export type DocumentView = DocumentsView["documents"][number];
+export type SaveOutcome = Ok<Commands["downloadDocument"]>;
+export type BulkOutcome = NonNullable<Ok<Commands["downloadDocuments"]>>;
+export type BulkFileView = BulkOutcome["files"][number];
+export type CreatedUserView = Ok<Commands["createUser"]>;
+export type SettingsView = Ok<Commands["getSettings"]>;
+export type ProxyChoice = SettingsView["proxy"];
+export type BulkProgress = Parameters<Parameters<typeof events.bulkProgress.listen>[0]>[0]["payload"];
+
+// What the UI sends: every field present (null for "none"), civility as one of the two values.
+export type Civility = "Mr" | "Mrs";
+export type ProfileInput = Required<Parameters<Commands["saveProfile"]>[0]>;
+export type DocumentsQueryInput = Required<Parameters<Commands["listDocuments"]>[1]>;
+export type NewUserInput = Required<Parameters<Commands["createUser"]>[1]> & { civility: Civility };
+export type NewContractInput = Required<Parameters<Commands["createContract"]>[0]> & { referentCivility: Civility };
+
+/** Awaits a command; an error result or a rejected promise (IPC failure) becomes an AppFailure. */
+async function unwrap<T>(pending: Promise<{ status: "ok"; data: T } | { status: "error"; error: unknown }>): Promise<T> {
+  let outcome: { status: "ok"; data: T } | { status: "error"; error: unknown };
+  try {
+    outcome = await pending;
+  } catch (thrown) {
+    throw asFailure(thrown);
+  }
+  if (outcome.status === "ok") return outcome.data;
+  throw asFailure(outcome.error);
+}
+
+// Profiles and connection.
+export const listProfiles = (): Promise<ProfileView[]> => unwrap(commands.listProfiles());
+export const saveProfile = (input: ProfileInput): Promise<ProfileView> => unwrap(commands.saveProfile(input));
+export const removeProfile = (name: string): Promise<null> => unwrap(commands.removeProfile(name));
+export const setDefaultProfile = (name: string): Promise<null> => unwrap(commands.setDefaultProfile(name));
+/** Shows the native open dialog in Rust; null when the person closed it. */
+export const importPostman = (): Promise<ImportOutcome | null> => unwrap(commands.importPostman());
+export const startSandbox = (): Promise<ConnectionView> => unwrap(commands.startSandbox());
+export const connect = (profile: string): Promise<ConnectionView> => unwrap(commands.connect(profile));
+export const currentConnection = (): Promise<ConnectionView | null> => unwrap(commands.currentConnection());
+export const authCheck = (): Promise<AuthCheckView> => unwrap(commands.authCheck());
+
+// Contracts and documents.
+export const listContracts = (): Promise<ContractView[]> => unwrap(commands.listContracts());
+export const contractDetail = (contract: string): Promise<ContractDetailView> => unwrap(commands.contractDetail(contract));
+export const listDocuments = (contract: string, query: DocumentsQueryInput): Promise<DocumentsView> =>
+  unwrap(commands.listDocuments(contract, query));
+/** Shows the native save dialog in Rust and streams the file there; bytes never cross IPC. */
+export const downloadDocument = (contract: string, documentId: string, suggestedName: string): Promise<SaveOutcome> =>
+  unwrap(commands.downloadDocument(contract, documentId, suggestedName));
+/** Shows the native folder picker in Rust; null when the person closed it. */
+export const downloadDocuments = (contract: string, documentIds: string[], zipped: boolean): Promise<BulkOutcome | null> =>
+  unwrap(commands.downloadDocuments(contract, documentIds, zipped));
+export const cancelDownloads = (): Promise<null> => unwrap(commands.cancelDownloads());
+
+/** Calls `handler` on each bulk-download progress event until the returned function is called. */
+export async function onBulkProgress(handler: (progress: BulkProgress) => void): Promise<() => void> {
+  try {
+    return await events.bulkProgress.listen((event) => handler(event.payload));
+  } catch (thrown) {
+    throw asFailure(thrown);
+  }
+}
+
+// Forms.
+export const createUser = (contract: string, user: NewUserInput): Promise<CreatedUserView> =>
+  unwrap(commands.createUser(contract, user));
+export const createContract = (input: NewContractInput): Promise<ContractDetailView> =>
+  unwrap(commands.createContract(input));
+
+// Settings and support.
+export const getSettings = (): Promise<SettingsView> => unwrap(commands.getSettings());
+export const setProxy = (proxy: ProxyChoice): Promise<SettingsView> => unwrap(commands.setProxy(proxy));
+/** Opens a file this app saved, with the system's default application. */
+export const openPath = (path: string): Promise<null> => unwrap(commands.openPath(path));
+/** Shows a file this app saved in its folder. */
+export const revealPath = (path: string): Promise<null> => unwrap(commands.revealPath(path));
+export const diagnostics = (): Promise<string> => unwrap(commands.diagnostics());

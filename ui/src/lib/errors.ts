@@ -1,0 +1,123 @@
+// From an `AppError` (code + English message from Rust) to what the banner shows: a translated title
+// chosen by the code, a hint saying what to do next, and the Rust message as detail where it helps.
+// The UI switches on the code only, never on the message text.
+
+import type { AppError, FieldErrorView } from "./backend";
+import { m, type Message, type MessageKey } from "./i18n/translate";
+
+export type ErrorContext = {
+  /** The contract the failed call was about, to name it in "no access to contract …". */
+  readonly contract?: string | null;
+};
+
+export type ErrorView = {
+  readonly code: string;
+  readonly title: Message;
+  readonly hint: Message | null;
+  /** The Rust message, shown as is (it is the server's words for server and validation errors). */
+  readonly detail: string | null;
+  /** Whether the detail is worth showing by default (otherwise it sits under "Technical details"). */
+  readonly detailVisible: boolean;
+  readonly requestId: string | null;
+  readonly retryAfterSeconds: number | null;
+  readonly fields: readonly FieldErrorView[];
+};
+
+type Entry = { title: MessageKey; hint?: MessageKey; showDetail?: boolean };
+
+/** One entry per code the Rust side sends; anything else gets the generic entry. */
+const entries: Readonly<Record<string, Entry>> = {
+  invalid_client: { title: "error.invalidClient.title", hint: "error.invalidClient.hint" },
+  invalid_api_key: { title: "error.invalidApiKey.title", hint: "error.invalidApiKey.hint" },
+  contract_not_accessible: { title: "error.contractNotAccessible.title", hint: "error.contractNotAccessible.hint" },
+  not_found: { title: "error.notFound.title", hint: "error.notFound.hint" },
+  token_rejected: { title: "error.tokenRejected.title", hint: "error.tokenRejected.hint" },
+  rate_limited: { title: "error.rateLimited.title", hint: "error.rateLimited.hint" },
+  validation: { title: "error.validation.title", hint: "error.validation.hint", showDetail: true },
+  server: { title: "error.server.title", hint: "error.server.hint", showDetail: true },
+  network: { title: "error.network.title", hint: "error.network.hint" },
+  timeout: { title: "error.timeout.title", hint: "error.network.hint" },
+  incomplete_download: { title: "error.incompleteDownload.title", hint: "error.incompleteDownload.hint" },
+  unexpected_response: { title: "error.unexpectedResponse.title", hint: "error.support.hint" },
+  invalid_config: { title: "error.invalidConfig.title", hint: "error.invalidConfig.hint", showDetail: true },
+  write: { title: "error.write.title", hint: "error.write.hint", showDetail: true },
+  invalid_input: { title: "error.invalidInput.title", hint: "error.invalidInput.hint" },
+  profile_not_found: { title: "error.profileNotFound.title", hint: "error.profileNotFound.hint" },
+  profile_exists: { title: "error.profileExists.title", hint: "error.profileExists.hint" },
+  invalid_profile_name: { title: "error.invalidProfileName.title", hint: "error.invalidProfileName.hint" },
+  missing_setting: { title: "error.missingSetting.title", hint: "error.missingSetting.hint", showDetail: true },
+  missing_secret: { title: "error.missingSecret.title", hint: "error.missingSecret.hint" },
+  keychain_unavailable: { title: "error.keychainUnavailable.title", hint: "error.keychainUnavailable.hint" },
+  config: { title: "error.config.title", hint: "error.support.hint", showDetail: true },
+  postman_import: { title: "error.postmanImport.title", hint: "error.postmanImport.hint", showDetail: true },
+  io: { title: "error.io.title", hint: "error.write.hint", showDetail: true },
+  cancelled: { title: "error.cancelled.title" },
+  dialog: { title: "error.dialog.title", hint: "error.dialog.hint", showDetail: true },
+  // The app's own codes (src-tauri).
+  not_connected: { title: "error.notConnected.title", hint: "error.notConnected.hint" },
+  busy: { title: "error.busy.title", hint: "error.busy.hint" },
+  not_saved_here: { title: "error.notSavedHere.title" },
+  open: { title: "error.open.title", hint: "error.open.hint", showDetail: true },
+  sandbox: { title: "error.sandbox.title", hint: "error.support.hint", showDetail: true },
+};
+
+const fallback: Entry = { title: "error.unknown.title", hint: "error.support.hint", showDetail: true };
+
+/** The codes this module knows (the test checks every one has a translated title). */
+export const knownErrorCodes: readonly string[] = Object.keys(entries);
+
+/** What the banner shows for `error`. */
+export function describeError(error: AppError, context: ErrorContext = {}): ErrorView {
+  const entry = entries[error.code] ?? fallback;
+  let title = m(entry.title);
+  if (error.code === "contract_not_accessible" && context.contract) {
+    title = m("error.contractNotAccessible.titleNamed", { contract: context.contract });
+  }
+  let hint: Message | null = entry.hint === undefined ? null : m(entry.hint);
+  if (error.code === "rate_limited" && error.retryAfterSeconds !== null) {
+    hint = m("error.rateLimited.hintSeconds", { seconds: Math.ceil(error.retryAfterSeconds) });
+  }
+  const detail = error.message.trim() === "" ? null : error.message;
+  return {
+    code: error.code,
+    title,
+    hint,
+    detail,
+    detailVisible: (entry.showDetail ?? false) && detail !== null,
+    requestId: error.requestId,
+    retryAfterSeconds: error.retryAfterSeconds,
+    fields: error.fields ?? [],
+  };
+}
+
+/** Whether an error is the person's own cancel (a closed dialog): nothing to show. */
+export function isCancel(error: AppError): boolean {
+  return error.code === "cancelled";
+}
+
+/** Whether a retry after a pause may succeed on its own (the banner offers or runs it). */
+export function isRetryable(error: AppError): boolean {
+  return ["rate_limited", "network", "timeout", "server", "incomplete_download"].includes(error.code);
+}
+
+/**
+ * Splits field errors (from `validation` or `invalid_input`) between the fields a form shows and the
+ * rest, which the banner lists. Field names are the wire names the forms use.
+ */
+export function splitFieldErrors(
+  fields: readonly FieldErrorView[],
+  formFields: readonly string[],
+): { byField: Map<string, string[]>; others: FieldErrorView[] } {
+  const byField = new Map<string, string[]>();
+  const others: FieldErrorView[] = [];
+  for (const item of fields) {
+    if (formFields.includes(item.field)) {
+      const list = byField.get(item.field) ?? [];
+      list.push(item.message);
+      byField.set(item.field, list);
+    } else {
+      others.push(item);
+    }
+  }
+  return { byField, others };
+}

@@ -1,0 +1,123 @@
+// The small pure helpers: form messages, contract detail labels, bulk progress, contracts merge.
+import { describe, expect, it } from "vitest";
+import type { BulkOutcome, ContractView } from "./backend";
+import { failedFiles, outcomeTone, progressPercent, skippedFiles } from "./bulk";
+import { contractRow, filterContracts, mergeContracts } from "./contracts";
+import { fieldLabelKey, fieldValue, groupFields, groupLabelKey } from "./detail";
+import { firstInvalid, visibleErrors, withoutField } from "./forms";
+import { m } from "./i18n/translate";
+import { byField } from "./validation";
+
+describe("form messages", () => {
+  const fields = ["firstName", "email", "login"];
+  const problems = byField([
+    { field: "email", message: m("validation.email.noAt") },
+    { field: "login", message: m("validation.required") },
+  ]);
+
+  it("shows a field's problems once it was touched, all of them after submit", () => {
+    expect(visibleErrors(fields, problems, new Set(), false, new Map(), "en")).toEqual({});
+    expect(visibleErrors(fields, problems, new Set(["email"]), false, new Map(), "en")).toEqual({
+      email: ["needs an @, as in name@example.com"],
+    });
+    const all = visibleErrors(fields, problems, new Set(), true, new Map(), "fr");
+    expect(all["login"]).toEqual(["obligatoire"]);
+    expect(firstInvalid(fields, all)).toBe("email");
+  });
+
+  it("keeps the server's field errors beside the field until it is edited", () => {
+    const server = new Map([["firstName", ["refused by the server"]]]);
+    const shown = visibleErrors(fields, byField([]), new Set(), false, server, "en");
+    expect(shown).toEqual({ firstName: ["refused by the server"] });
+    expect(firstInvalid(fields, shown)).toBe("firstName");
+    expect(withoutField(server, "firstName").size).toBe(0);
+    expect(firstInvalid(fields, {})).toBeNull();
+  });
+});
+
+describe("contract detail", () => {
+  it("labels known keys (camelCase or snake_case) and leaves others raw", () => {
+    expect(fieldLabelKey("customer.name")).toBe("field.customer.name");
+    expect(fieldLabelKey("billing_account_id")).toBe("field.billingAccountId");
+    expect(fieldLabelKey("contact.mobile_phone")).toBe("field.contact.mobilePhone");
+    expect(fieldLabelKey("tenantRegion")).toBeNull();
+  });
+
+  it("shows dates as dates and other values as sent", () => {
+    expect(fieldValue({ key: "createdAt", value: "2024-03-15T14:05:00Z" }, "en")).toMatch(/2024/);
+    expect(fieldValue({ key: "createdAt", value: "2024-03-15T14:05:00Z" }, "en")).not.toContain("T14");
+    expect(fieldValue({ key: "status", value: "ACTIVE" }, "en")).toBe("ACTIVE");
+  });
+
+  it("groups fields by prefix in first-seen order", () => {
+    const groups = groupFields([
+      { key: "status", value: "ACTIVE" },
+      { key: "customer.name", value: "ACME" },
+      { key: "contractType", value: "PAYG" },
+      { key: "contact.email", value: "a@b.fr" },
+      { key: "customer.id", value: "C1" },
+    ]);
+    expect(groups.map((g) => g.group)).toEqual(["", "customer", "contact"]);
+    expect(groups[1]?.fields.map((f) => f.key)).toEqual(["customer.name", "customer.id"]);
+    expect(groupLabelKey("")).toBe("detail.group.contract");
+    expect(groupLabelKey("billing")).toBeNull();
+  });
+});
+
+describe("bulk progress", () => {
+  it("uses bytes when their total is known, else files", () => {
+    expect(progressPercent(null)).toBeNull();
+    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: 500, bytesTotal: 1000 })).toBe(50);
+    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: null, bytesTotal: null })).toBe(25);
+    expect(progressPercent({ filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: null })).toBeNull();
+    expect(progressPercent({ filesDone: 5, filesTotal: 4, bytesDone: 2000, bytesTotal: 1000 })).toBe(100);
+  });
+
+  it("summarises the outcome", () => {
+    const outcome: BulkOutcome = {
+      saved: 1,
+      skipped: 1,
+      failed: 1,
+      cancelled: false,
+      folder: "/tmp/x",
+      files: [
+        { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", error: null },
+        { id: "b", path: "/tmp/x/b.pdf", bytes: 10, status: "skipped", error: null },
+        { id: "c", path: null, bytes: 0, status: "failed", error: "timeout" },
+      ],
+    };
+    expect(failedFiles(outcome).map((f) => f.id)).toEqual(["c"]);
+    expect(skippedFiles(outcome).map((f) => f.id)).toEqual(["b"]);
+    expect(outcomeTone(outcome)).toBe("warning");
+    expect(outcomeTone({ ...outcome, saved: 0, skipped: 0 })).toBe("error");
+    expect(outcomeTone({ ...outcome, failed: 0 })).toBe("success");
+    expect(outcomeTone({ ...outcome, failed: 0, cancelled: true })).toBe("warning");
+  });
+});
+
+describe("contracts list", () => {
+  const listed: ContractView[] = [
+    { id: "OCB0000001", name: "Production", offer: "Flexible Engine", createdAt: null, status: "ACTIVE" },
+    { id: "OCB0000002", name: "Recette", offer: null, createdAt: null, status: null },
+  ];
+
+  it("adds created contracts the server does not list yet", () => {
+    const created = contractRow({
+      id: "OCB0000003",
+      name: "New",
+      fields: [
+        { key: "status", value: "PENDING" },
+        { key: "offer.name", value: "Flexible Engine" },
+      ],
+    });
+    expect(created).toEqual({ id: "OCB0000003", name: "New", offer: "Flexible Engine", createdAt: null, status: "PENDING" });
+    expect(mergeContracts(listed, [created]).map((c) => c.id)).toEqual(["OCB0000001", "OCB0000002", "OCB0000003"]);
+    expect(mergeContracts([...listed, created], [created])).toHaveLength(3);
+  });
+
+  it("filters by words in id, name, offer or status", () => {
+    expect(filterContracts(listed, "recette").map((c) => c.id)).toEqual(["OCB0000002"]);
+    expect(filterContracts(listed, "flexible active")).toHaveLength(1);
+    expect(filterContracts(listed, "")).toHaveLength(2);
+  });
+});
