@@ -320,3 +320,16 @@ pub struct SettingsView {
     /// Proxy choice.
     pub proxy: ProxyChoice,
 }
+
+/// The access token of the connection, emitted as `token-state` after each call to the API, so the
+/// connection indicator can say whether the credentials work and for how long the token lives.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenState {
+    /// The profile.
+    pub profile: String,
+    /// A token is cached and was accepted.
+    pub valid: bool,
+    /// Seconds of life left, when there is a token.
+    pub seconds_left: Option<u32>,
+}

@@ -41,7 +41,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             files::reveal_path,
             connection::diagnostics,
         ])
-        .events(collect_events![dto::BulkProgress])
+        .events(collect_events![dto::BulkProgress, dto::TokenState])
 }
 
 /// Writes the TypeScript bindings (used by the freshness test and `cargo xtask bindings`).

@@ -62,6 +62,7 @@ export const commands = {
 /** Events */
 export const events = {
 	bulkProgress: makeEvent<BulkProgress_Serialize, BulkProgress_Deserialize>("bulk-progress"),
+	tokenState: makeEvent<TokenState_Serialize, TokenState_Deserialize>("token-state"),
 };
 
 /* Types */
@@ -592,6 +593,38 @@ export type SecretStatusView = {
 export type SettingsView = {
 	/**  Proxy choice. */
 	proxy: ProxyChoice,
+};
+
+/**
+ *  The access token of the connection, emitted as `token-state` after each call to the API, so the
+ *  connection indicator can say whether the credentials work and for how long the token lives.
+ */
+export type TokenState = TokenState_Serialize | TokenState_Deserialize;
+
+/**
+ *  The access token of the connection, emitted as `token-state` after each call to the API, so the
+ *  connection indicator can say whether the credentials work and for how long the token lives.
+ */
+export type TokenState_Deserialize = {
+	/**  The profile. */
+	profile: string,
+	/**  A token is cached and was accepted. */
+	valid: boolean,
+	/**  Seconds of life left, when there is a token. */
+	secondsLeft?: number | null,
+};
+
+/**
+ *  The access token of the connection, emitted as `token-state` after each call to the API, so the
+ *  connection indicator can say whether the credentials work and for how long the token lives.
+ */
+export type TokenState_Serialize = {
+	/**  The profile. */
+	profile: string,
+	/**  A token is cached and was accepted. */
+	valid: boolean,
+	/**  Seconds of life left, when there is a token. */
+	secondsLeft: number | null,
 };
 
 /* Tauri Specta runtime */

@@ -4,6 +4,9 @@
 //! demo (`cargo xtask demo`) or to a full test run (`cargo xtask test`). Everything they need is
 //! installed here, not by hand, so that a green run on one machine means a green run on CI.
 
+mod bench;
+mod bundle;
+mod gui;
 mod setup;
 mod steps;
 
@@ -23,12 +26,16 @@ usage: cargo xtask <command>
 
 commands:
   setup     install what is missing (rustup components, Debian packages)
-  test      everything CI runs: setup, fmt, clippy -D warnings, every Rust test
-  demo      open the app on the sandbox (arrives with the desktop app)
+  test      everything CI runs: setup, fmt, clippy -D warnings, every Rust test, GUI end to end
+  demo      build and open the app on the sandbox (--screenshot FILE: under Xvfb, save the window)
+  screenshots  run the GUI suite and save the main screens to docs/screenshots/
+  e2e       only the GUI end-to-end suite, with the binaries of the last build
   sandbox   run the API simulator on loopback and print the CCS_* lines that point a client at it
   bindings  regenerate ui/src/bindings.ts from the Rust commands (tauri-specta)
-  bench     measure against curl (arrives with the benchmarks)
-  bundle    build installable bundles (arrives with the packaging)
+  bench     measure against curl on the sandbox (--quick: once at small size; --write: docs/benchmarks.md)
+  bundle    release .deb and .rpm of the app (--debug: debug build) and the ccs .deb
+  bundle-ccs  the ccs .deb only (no WebKit), for servers
+  installed-package-test  build the debug .deb, install it, start it, remove it (needs root)
 ";
 
 fn main() -> ExitCode {
@@ -43,9 +50,13 @@ fn main() -> ExitCode {
         "test" => steps::test(),
         "sandbox" => steps::sandbox(rest),
         "bindings" => steps::bindings(),
-        "demo" => not_yet("demo", "the desktop app", "cargo xtask sandbox"),
-        "bench" => not_yet("bench", "the benchmarks", "cargo xtask test"),
-        "bundle" => not_yet("bundle", "the packaging", "cargo build --release"),
+        "demo" => gui::demo(rest),
+        "screenshots" => gui::screenshots(rest),
+        "e2e" => gui::e2e(),
+        "bench" => bench::run(rest),
+        "bundle" => bundle::bundle(rest.iter().any(|a| a == "--debug")),
+        "bundle-ccs" => bundle::bundle_ccs(),
+        "installed-package-test" => bundle::installed_package_test(),
         "-h" | "--help" | "help" => {
             print!("{USAGE}");
             Ok(())
@@ -59,11 +70,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Says plainly that a command is not there yet, and what to use meanwhile.
-fn not_yet(command: &str, arrives_with: &str, meanwhile: &str) -> Result<(), String> {
-    Err(format!(
-        "`cargo xtask {command}` arrives with {arrives_with}; meanwhile try `{meanwhile}`"
-    ))
 }

@@ -32,6 +32,10 @@ const APT_PACKAGES: &[&str] = &[
     "dbus-x11",
     "xdotool",
     "at-spi2-core",
+    // `cargo xtask bench` (its --quick run is a step of `cargo xtask test`): timings, loads, peak RSS.
+    "hyperfine",
+    "wrk",
+    "time",
 ];
 
 /// rustup components `cargo xtask test` uses.
@@ -42,6 +46,7 @@ pub fn run() -> Result<(), String> {
     install_rustup_components()?;
     install_apt_packages(APT_PACKAGES)?;
     install_npm_packages()?;
+    crate::gui::install_tauri_driver()?;
     println!("xtask setup: everything needed is installed");
     Ok(())
 }

@@ -75,6 +75,16 @@ pub fn test() -> Result<(), String> {
     )?;
     step("ui type-check", &|| npm(&["run", "check"]))?;
     step("ui unit tests", &|| npm(&["test"]))?;
+    step(
+        "GUI end to end (WebDriver, Xvfb, real keychain in a private D-Bus session)",
+        &crate::gui::e2e,
+    )?;
+    step(
+        "installed package (.deb: install, start, remove)",
+        &crate::bundle::installed_package_test,
+    )?;
+    // Last: the bench at small size, with the debug binaries the tests just built (seconds).
+    step("bench --quick", &crate::bench::quick)?;
     println!("\n=== xtask test: all steps passed ===");
     for line in done {
         println!("  {line}");
@@ -86,6 +96,20 @@ pub fn test() -> Result<(), String> {
 /// a temporary HOME, so that keychain tests use a real Secret Service and never the developer's own
 /// keychain. `CCS_TEST_KEYCHAIN=isolated` tells the tests they may use it.
 fn in_isolated_keychain(cargo: &str, args: &[&str]) -> Result<(), String> {
+    let mut command = vec![cargo];
+    command.extend(args);
+    in_isolated_session(&command, &|_, _| Ok(()))
+}
+
+/// Runs `command` inside a private D-Bus session (`dbus-run-session`) with a throwaway gnome-keyring
+/// unlocked in it, a temporary HOME and XDG_RUNTIME_DIR (so nothing reaches the developer's own
+/// keychain, settings or running keyring daemon), and `CCS_TEST_KEYCHAIN=isolated`. `configure` may
+/// add environment or a working folder; it gets the temporary HOME, which is removed afterwards.
+/// Everything the session starts (the bus, the keyring, at-spi) ends with it.
+pub fn in_isolated_session(
+    command: &[&str],
+    configure: &dyn Fn(&mut Command, &std::path::Path) -> Result<(), String>,
+) -> Result<(), String> {
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .ok_or("HOME is not set")?;
@@ -96,12 +120,16 @@ fn in_isolated_keychain(cargo: &str, args: &[&str]) -> Result<(), String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| home.join(".rustup"));
     let temp_home = std::env::temp_dir().join(format!("ccs-keychain-home-{}", std::process::id()));
-    std::fs::create_dir_all(&temp_home)
-        .map_err(|e| format!("could not create {}: {e}", temp_home.display()))?;
-    let quoted: Vec<String> = std::iter::once(cargo)
-        .chain(args.iter().copied())
-        .map(shell_quote)
-        .collect();
+    let _ = std::fs::remove_dir_all(&temp_home);
+    let runtime = temp_home.join("runtime");
+    std::fs::create_dir_all(&runtime)
+        .map_err(|e| format!("could not create {}: {e}", runtime.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700));
+    }
+    let quoted: Vec<String> = command.iter().copied().map(shell_quote).collect();
     let script = format!(
         "set -e\n\
          eval \"$(printf 'ccs-test' | gnome-keyring-daemon --unlock --components=secrets)\"\n\
@@ -109,19 +137,29 @@ fn in_isolated_keychain(cargo: &str, args: &[&str]) -> Result<(), String> {
          {}",
         quoted.join(" ")
     );
-    let status = Command::new("dbus-run-session")
+    let mut session = Command::new("dbus-run-session");
+    session
         .args(["--", "bash", "-c", &script])
         .env("HOME", &temp_home)
+        .env("XDG_RUNTIME_DIR", &runtime)
         .env("CARGO_HOME", &cargo_home)
         .env("RUSTUP_HOME", &rustup_home)
         .env("CCS_TEST_KEYCHAIN", "isolated")
         .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .status()
-        .map_err(|e| format!("could not run dbus-run-session: {e}"));
+        .env_remove("GNOME_KEYRING_CONTROL")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("XDG_CACHE_HOME")
+        .env_remove("XDG_STATE_HOME");
+    let status = configure(&mut session, &temp_home).and_then(|()| {
+        session
+            .status()
+            .map_err(|e| format!("could not run dbus-run-session: {e}"))
+    });
     let _ = std::fs::remove_dir_all(&temp_home);
     match status? {
         s if s.success() => Ok(()),
-        s => Err(format!("`cargo {}` failed ({s})", args.join(" "))),
+        s => Err(format!("`{}` failed ({s})", command.join(" "))),
     }
 }
 

@@ -149,9 +149,9 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
 /// Gets a token and lists contracts: proves the client secret and the API key.
 #[tauri::command]
 #[specta::specta]
-pub async fn auth_check(state: State<'_, AppState>) -> AppResult<AuthCheckView> {
+pub async fn auth_check(app: AppHandle, state: State<'_, AppState>) -> AppResult<AuthCheckView> {
+    let active = track(&state, state.active())?;
     let result = async {
-        let active = state.active()?;
         let token = active.client.ensure_token().await?;
         let contracts = active.client.list_contracts().await?;
         Ok(AuthCheckView {
@@ -160,6 +160,7 @@ pub async fn auth_check(state: State<'_, AppState>) -> AppResult<AuthCheckView> 
         })
     }
     .await;
+    super::emit_token_state(&app, &active, &result).await;
     track(&state, result)
 }
 

@@ -12,14 +12,18 @@ use ccs_core::settings::parse_contract;
 use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
 use ccs_core::CoreError;
 use serde_json::Value;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 /// The contracts the API key sees.
 #[tauri::command]
 #[specta::specta]
-pub async fn list_contracts(state: State<'_, AppState>) -> AppResult<Vec<ContractView>> {
+pub async fn list_contracts(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> AppResult<Vec<ContractView>> {
+    let active = track(&state, state.active())?;
     let result = async {
-        let contracts = state.active()?.client.list_contracts().await?;
+        let contracts = active.client.list_contracts().await?;
         Ok(contracts
             .into_iter()
             .map(|c| ContractView {
@@ -36,6 +40,7 @@ pub async fn list_contracts(state: State<'_, AppState>) -> AppResult<Vec<Contrac
             .collect())
     }
     .await;
+    super::emit_token_state(&app, &active, &result).await;
     track(&state, result)
 }
 
@@ -95,10 +100,12 @@ fn flatten(key: &str, value: &Value, out: &mut Vec<DetailField>) {
 #[tauri::command]
 #[specta::specta]
 pub async fn list_documents(
+    app: AppHandle,
     state: State<'_, AppState>,
     contract: String,
     query: DocumentsQueryInput,
 ) -> AppResult<DocumentsView> {
+    let active = track(&state, state.active())?;
     let result = async {
         let contract_id = parse_contract(&contract)?;
         let document_type = query
@@ -108,8 +115,7 @@ pub async fn list_documents(
             .filter(|t| !t.is_empty())
             .map(DocumentType::from_name);
         let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
-        let list = state
-            .active()?
+        let list = active
             .client
             .list_documents(
                 &contract_id,
@@ -141,6 +147,7 @@ pub async fn list_documents(
         })
     }
     .await;
+    super::emit_token_state(&app, &active, &result).await;
     track(&state, result)
 }
 

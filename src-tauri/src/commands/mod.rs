@@ -8,8 +8,10 @@ pub mod data;
 pub mod files;
 pub mod profiles;
 
+use crate::dto::TokenState;
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::state::{Active, AppState};
+use tauri_specta::Event;
 
 /// Records a failed command's error for "Copy diagnostics", and passes the result on.
 pub fn track<T>(state: &AppState, result: AppResult<T>) -> AppResult<T> {
@@ -18,4 +20,29 @@ pub fn track<T>(state: &AppState, result: AppResult<T>) -> AppResult<T> {
         state.record_error(error);
     }
     result
+}
+
+/// Tells the window how the connection's token stands after a call (never the token itself).
+pub async fn emit_token_state<T>(app: &tauri::AppHandle, active: &Active, result: &AppResult<T>) {
+    let refused = result
+        .as_ref()
+        .err()
+        .is_some_and(|e| matches!(e.code.as_str(), "invalid_client" | "token_rejected"));
+    let token = active.client.cached_token().await;
+    let seconds_left = token
+        .as_ref()
+        .and_then(|t| {
+            t.expires_at()
+                .duration_since(std::time::SystemTime::now())
+                .ok()
+        })
+        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
+    let state = TokenState {
+        profile: active.profile.clone(),
+        valid: !refused && seconds_left.is_some_and(|s| s > 0),
+        seconds_left: if refused { None } else { seconds_left },
+    };
+    if let Err(error) = state.emit(app) {
+        tracing::warn!(%error, "could not send the token state to the window");
+    }
 }

@@ -37,6 +37,7 @@ export type CreatedUserView = Ok<Commands["createUser"]>;
 export type SettingsView = Ok<Commands["getSettings"]>;
 export type ProxyChoice = SettingsView["proxy"];
 export type BulkProgress = Parameters<Parameters<typeof events.bulkProgress.listen>[0]>[0]["payload"];
+export type TokenState = Parameters<Parameters<typeof events.tokenState.listen>[0]>[0]["payload"];
 
 // What the UI sends: every field present (null for "none"), civility as one of the two values.
 export type Civility = "Mr" | "Mrs";
@@ -86,6 +87,15 @@ export const cancelDownloads = (): Promise<null> => unwrap(commands.cancelDownlo
 export async function onBulkProgress(handler: (progress: BulkProgress) => void): Promise<() => void> {
   try {
     return await events.bulkProgress.listen((event) => handler(event.payload));
+  } catch (thrown) {
+    throw asFailure(thrown);
+  }
+}
+
+/** Calls `handler` each time the backend reports how the connection's token stands. */
+export async function onTokenState(handler: (state: TokenState) => void): Promise<() => void> {
+  try {
+    return await events.tokenState.listen((event) => handler(event.payload));
   } catch (thrown) {
     throw asFailure(thrown);
   }

@@ -28,6 +28,8 @@ export const en = {
   "connection.none": "Not connected",
   "connection.profile": "Profile:",
   "connection.host": "Host:",
+  "connection.tokenValid": "signed in, token valid {minutes} min",
+  "connection.tokenRefused": "credentials refused",
   "connection.sandbox": "Demo data",
 
   "firstRun.title": "Welcome to Customer Space",

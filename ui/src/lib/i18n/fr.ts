@@ -30,6 +30,8 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   "connection.none": "Non connecté",
   "connection.profile": "Profil :",
   "connection.host": "Serveur :",
+  "connection.tokenValid": "connecté, jeton valable {minutes} min",
+  "connection.tokenRefused": "identifiants refusés",
   "connection.sandbox": "Données de démonstration",
 
   "firstRun.title": "Bienvenue dans Customer Space",
