@@ -132,7 +132,9 @@ impl AppState {
         ids.iter()
             .map(|id| {
                 list.and_then(|docs| docs.iter().find(|d| d.id.as_str() == id).cloned())
-                    .unwrap_or_else(|| bare_document(id))
+                    .unwrap_or_else(|| {
+                        Document::unlisted(ccs_api::DocumentId::from_server(id.as_str()))
+                    })
             })
             .collect()
     }
@@ -221,19 +223,4 @@ impl AppState {
 struct StoredSettings {
     #[serde(default)]
     proxy: ProxyChoice,
-}
-
-/// A document known only by id (named from the server's answer when saved).
-fn bare_document(id: &str) -> Document {
-    Document {
-        id: ccs_api::DocumentId::from_server(id),
-        filename: String::new(),
-        period: String::new(),
-        document_type: None,
-        created_at: None,
-        size: None,
-        amount: None,
-        currency: None,
-        extra: Default::default(),
-    }
 }

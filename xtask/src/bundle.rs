@@ -47,7 +47,7 @@ fn ccs_control(version: &str, installed_kib: u64) -> String {
     format!(
         "Package: ccs\nVersion: {version}\nSection: utils\nPriority: optional\nArchitecture: amd64\n\
          Maintainer: Customer Space <support@customer-space.invalid>\nInstalled-Size: {installed_kib}\n\
-         Depends: libc6, libdbus-1-3\nRecommends: gnome-keyring | kwalletmanager\n\
+         Depends: libc6, libgcc-s1, libdbus-1-3\nRecommends: gnome-keyring | kwalletmanager\n\
          Description: command line for the Orange Business Cloud Customer Space API\n \
          Lists contracts and documents, downloads invoices (resumable, to a folder), creates users and\n \
          contracts. Secrets come from the OS keychain or the environment (for cron jobs).\n"

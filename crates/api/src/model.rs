@@ -243,6 +243,22 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document known only by its id (typed by a person, not found in a list): saved files are then
+    /// named from the server's answer instead of the list's `filename`.
+    pub fn unlisted(id: DocumentId) -> Self {
+        Self {
+            id,
+            filename: String::new(),
+            period: String::new(),
+            document_type: None,
+            created_at: None,
+            size: None,
+            amount: None,
+            currency: None,
+            extra: ExtraFields::new(),
+        }
+    }
+
     /// The `YYYYMM` part of the period as (year, month), when the period is well formed.
     pub fn year_month(&self) -> Option<(u16, u8)> {
         let digits = self.period.get(..6)?;

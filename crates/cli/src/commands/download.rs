@@ -162,23 +162,13 @@ fn not_accessible(file: &ccs_core::bulk::FileOutcome) -> bool {
         .is_some_and(|e| e.code == "not_found" || e.code == "contract_not_accessible")
 }
 
-/// The listed document with this id, or a bare one (named from the server's answer).
+/// The listed document with this id, or an unlisted one (named from the server's answer).
 fn find_or_bare(documents: &[Document], id: DocumentId) -> Document {
     documents
         .iter()
         .find(|d| d.id == id)
         .cloned()
-        .unwrap_or_else(|| Document {
-            id,
-            filename: String::new(),
-            period: String::new(),
-            document_type: None,
-            created_at: None,
-            size: None,
-            amount: None,
-            currency: None,
-            extra: Default::default(),
-        })
+        .unwrap_or_else(|| Document::unlisted(id))
 }
 
 /// A byte progress bar when stdout is a terminal and the user wants notes.
