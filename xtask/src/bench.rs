@@ -795,8 +795,16 @@ impl Bench {
             }
         }
         let mut debs = Vec::new();
-        for profile in ["release", "debug"] {
-            let folder = self.target.join(profile).join("bundle").join("deb");
+        // The shipped packages only: the release app `.deb` (`cargo xtask bundle`) and the `ccs` one.
+        // The debug `.deb` of the installed-package test carries debug symbols and is not shipped.
+        let folders = [
+            (
+                "release",
+                self.target.join("release").join("bundle").join("deb"),
+            ),
+            ("ccs", self.target.join("bundle-ccs")),
+        ];
+        for (profile, folder) in folders {
             if let Ok(entries) = std::fs::read_dir(&folder) {
                 for entry in entries.flatten() {
                     let path = entry.path();
@@ -810,7 +818,7 @@ impl Bench {
             }
         }
         let met = if debs.is_empty() {
-            parts.push("`.deb` not built".into());
+            parts.push("`.deb` not built (`cargo xtask bundle`)".into());
             None
         } else {
             for (name, bytes) in &debs {

@@ -407,6 +407,8 @@ fn hostile_names_are_all_saved_inside_the_folder() {
     );
 }
 
+// Ctrl-C is SIGINT on Unix (Windows sends a console event, which `kill` cannot).
+#[cfg(unix)]
 #[test]
 fn ctrl_c_exits_130_and_removes_temp_files() {
     let s = Sandboxed::start(SandboxConfig {
