@@ -8,7 +8,7 @@ use crate::output::{
 };
 use crate::Context;
 use ccs_api::{ContractId, Document, DocumentsQuery};
-use ccs_core::export::{documents_to_csv, documents_to_json};
+use ccs_core::export::documents_to_csv;
 use ccs_core::session::Session;
 use ccs_core::validate::{parse_document_type, parse_year_month};
 use ccs_core::CoreError;
@@ -292,7 +292,8 @@ pub async fn documents(context: &Context, args: DocumentsArgs) -> Result<u8, Cor
             .write_all(documents_to_csv(&listing.documents).as_bytes())
             .map_err(io)?;
     } else if context.out.json {
-        print_json(&documents_to_json(&listing.documents)).map_err(io)?;
+        // The API's objects as they came (every field the server sent), serialised straight to stdout.
+        print_json(&listing.documents).map_err(io)?;
     } else if listing.documents.is_empty() {
         context.out.note(format!(
             "No documents for contract {contract} with these filters."
