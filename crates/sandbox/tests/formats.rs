@@ -187,7 +187,10 @@ async fn big_document_streams_with_content_length_and_cuts_fail() {
     // Valid CSV all the way (the big document repeats rows after its first MiB): 27 columns a line.
     let text = std::str::from_utf8(&bytes).unwrap();
     assert!(text.ends_with("\r\n"));
-    assert!(text.trim_end_matches("\r\n").split("\r\n").all(|line| line.matches(';').count() == 26));
+    assert!(text
+        .trim_end_matches("\r\n")
+        .split("\r\n")
+        .all(|line| line.matches(';').count() == 26));
 
     // Injected cut: fewer bytes than announced, and the client sees an error.
     sandbox.inject(Route::DocumentFile, Fault::CutBody { after_bytes: 1000 }, 1);
