@@ -8,6 +8,8 @@
 //!
 //! Writes only under the target folder (`<target>/bench`), except `docs/benchmarks.md` with `--write`.
 
+mod gui_rows;
+
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -21,13 +23,22 @@ usage: cargo xtask bench [--quick] [--write] [--only SCENARIO] [--runs N]
 
   --quick        each scenario once at small size, with the debug binaries (part of `cargo xtask test`)
   --write        rewrite the generated part of docs/benchmarks.md (full runs of every scenario only)
-  --only S       one scenario: bulk, big, list, single-flight, size, sandbox (repeatable)
-  --runs N       hyperfine runs per command (default: 5 for bulk, 3 for the loop and 1 GiB, 10 for list)
+  --only S       one scenario: bulk, big, list, single-flight, gui, size, sandbox (repeatable)
+  --runs N       hyperfine runs per command (default: 5 for bulk, 3 for the loop and 1 GiB, 10 for list),
+                 and cold starts per app (default 10)
 
 Results: <target>/bench/results.json (quick: <target>/bench/quick/results.json).";
 
 /// The scenarios, in the order of the table.
-const SCENARIOS: [&str; 6] = ["bulk", "big", "list", "single-flight", "size", "sandbox"];
+const SCENARIOS: [&str; 7] = [
+    "bulk",
+    "big",
+    "list",
+    "single-flight",
+    "gui",
+    "size",
+    "sandbox",
+];
 
 /// Debian packages the bench runs (installed by `cargo xtask setup`).
 const APT_PACKAGES: &[&str] = &["hyperfine", "curl", "wrk", "time"];
@@ -300,8 +311,8 @@ impl Bench {
         if self.wanted("single-flight") {
             self.single_flight()?;
         }
-        if self.options.only.is_empty() {
-            self.gui_rows();
+        if self.wanted("gui") {
+            self.gui()?;
         }
         if self.wanted("size") {
             self.size()?;
@@ -739,41 +750,6 @@ impl Bench {
     }
 
     /// The GUI rows wait for a WebDriver-based measurement.
-    fn gui_rows(&mut self) {
-        let not_yet = |id, scenario: &str, baseline: &str, goal: &str, needed: &str| Row {
-            id,
-            scenario: scenario.into(),
-            ours: "not measured yet".into(),
-            baseline: baseline.into(),
-            ratio: "—".into(),
-            goal: goal.into(),
-            met: None,
-            notes: vec![needed.into()],
-            data: json!({ "measured": false, "needed": needed }),
-        };
-        self.rows.push(not_yet(
-            "gui-cold-start",
-            "GUI cold start",
-            "a minimal Tauri v2 app (one static page, built in the bench): spawn → window shown",
-            "≤ 1.5×",
-            "needs: the release app (`cargo build --release -p customer-space --features customer-space/custom-protocol`), a minimal Tauri v2 app built under target/bench, and a probe of \"contracts visible\" (WebDriver on WebKitGTK under Xvfb, reusing tests/e2e) timed from spawn",
-        ));
-        self.rows.push(not_yet(
-            "gui-100k",
-            "GUI 100,000 documents",
-            "—",
-            "≤ 500 ms; ≤ 100 ms",
-            "needs: the app on a sandbox with `--documents 100000`, and WebDriver timings of click on contract → first rows painted and filter typed → list updated (tests/e2e)",
-        ));
-        self.rows.push(not_yet(
-            "gui-memory",
-            "GUI memory",
-            "the same minimal Tauri app, idle",
-            "≤ 1.3× idle; ≤ 1.6× loaded",
-            "needs: the release app and the minimal Tauri app running under Xvfb, and the sum of Pss in /proc/<pid>/smaps_rollup over the app and its WebKit web and network processes, idle and with 100,000 rows loaded",
-        ));
-    }
-
     /// Sizes of the release binaries and of the `.deb`, when built.
     fn size(&mut self) -> Result<(), String> {
         println!("\n=== bench: size ===");
@@ -1082,12 +1058,13 @@ impl Bench {
                 out.push_str(&format!("- **{}**: {}\n", row.scenario, note));
             }
         }
-        out.push_str("\n### Reproduce one row\n\nEach command builds the release `ccs` and `ccs-sandbox` if needed, starts its own sandbox on 127.0.0.1, prints the row and writes `target/bench/results.json` (the exact commands hyperfine timed are in it, and its raw exports in `target/bench/hyperfine/`).\n\n| row | command |\n|---|---|\n");
+        out.push_str("\n### Reproduce one row\n\nEach command builds the release `ccs` and `ccs-sandbox` if needed, starts its own sandbox on 127.0.0.1, prints the row and writes `target/bench/results.json` (the exact commands hyperfine timed are in it, and its raw exports in `target/bench/hyperfine/`). The GUI rows also build the release app and the minimal Tauri app (`target/bench/minimal-app`), and run tests/e2e/bench/gui.mjs under Xvfb in a private D-Bus session with a throwaway keychain; its raw numbers are in `target/bench/gui.json`.\n\n| row | command |\n|---|---|\n");
         for (scenario, id) in [
             ("bulk", "bulk"),
             ("one big document", "big"),
             ("list", "list"),
             ("token single flight", "single-flight"),
+            ("GUI cold start, 100,000 documents, memory", "gui"),
             ("size", "size"),
             ("sandbox", "sandbox"),
         ] {
@@ -1095,7 +1072,7 @@ impl Bench {
                 "| {scenario} | `cargo xtask bench --only {id}` |\n"
             ));
         }
-        out.push_str("| GUI rows | not measured yet (see the notes) |\n| everything, and this file | `cargo xtask bench --write` |\n");
+        out.push_str("| everything, and this file | `cargo xtask bench --write` |\n");
         out.push_str("\n### Commands timed\n\nhyperfine runs each with the sandbox's `CCS_*` variables and `HOME=target/bench/home` in its environment, after `rm -rf OUT && mkdir -p OUT` of its output folder; `target/bench/work` is removed at the end.\n\n");
         for row in &self.rows {
             for key in [

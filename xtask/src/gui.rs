@@ -169,6 +169,17 @@ fn run_node_isolated(
     ccs: &Path,
     screenshots: Option<&Path>,
 ) -> Result<(), String> {
+    run_node_isolated_with(node_args, app, ccs, screenshots, &[])
+}
+
+/// [`run_node_isolated`] with more environment for the script (the bench's inputs).
+fn run_node_isolated_with(
+    node_args: &[&str],
+    app: &Path,
+    ccs: &Path,
+    screenshots: Option<&Path>,
+    extra_env: &[(String, String)],
+) -> Result<(), String> {
     let driver =
         tauri_driver().ok_or("tauri-driver is missing: `cargo xtask setup` installs it")?;
     let mut command = vec!["xvfb-run", "-a", "-s", XVFB_SCREEN, "node"];
@@ -196,6 +207,7 @@ fn run_node_isolated(
             Some(dir) => cmd.env("CCS_SCREENSHOTS", dir),
             None => cmd.env_remove("CCS_SCREENSHOTS"),
         };
+        cmd.envs(extra_env.iter().map(|(k, v)| (k, v)));
         Ok(())
     })
 }
@@ -327,4 +339,17 @@ pub fn installed_app_shows_first_screen(app: &Path) -> Result<(), String> {
         app,
         None,
     )
+}
+
+/// The GUI rows of the bench (`bench/gui.mjs` in tests/e2e), with the same plumbing as the GUI tests:
+/// Xvfb, the isolated keychain session, tauri-driver. `env` carries the bench's inputs.
+pub fn run_gui_bench(app: &Path, ccs: &Path, env: &[(String, String)]) -> Result<(), String> {
+    install_e2e_packages()?;
+    run_node_isolated_with(&["bench/gui.mjs"], app, ccs, None, env)
+}
+
+/// Builds the UI when stale, then `cargo <args>`: a build of the app that embeds the current UI.
+pub fn build_with_ui(args: &[&str]) -> Result<(), String> {
+    build_ui_if_stale()?;
+    run_checked(&cargo(), args)
 }

@@ -147,11 +147,10 @@ export async function startDriver() {
 }
 
 /**
- * Opens the app (tauri-driver must run) and waits until its UI has started: the loading placeholder
- * gone and a screen shown. `args` go to the app's command line (e.g. ["--demo"]).
+ * Starts a WebDriver session on `application` (tauri-driver must run) and returns as soon as the
+ * driver has it: the window exists, its page may still be loading. `args` go to its command line.
  */
-export async function openApp({ args = [] } = {}) {
-  const application = appPath();
+export async function openSession({ application, args = [] }) {
   if (!existsSync(application)) {
     throw new Error(`the app is not built: ${application} is missing (cargo build -p customer-space --features customer-space/custom-protocol)`);
   }
@@ -171,6 +170,15 @@ export async function openApp({ args = [] } = {}) {
     await browser.deleteSession().catch(() => {});
   });
   await browser.setTimeout({ implicit: 0, script: 30000 });
+  return browser;
+}
+
+/**
+ * Opens the app (tauri-driver must run) and waits until its UI has started: the loading placeholder
+ * gone and a screen shown. `args` go to the app's command line (e.g. ["--demo"]).
+ */
+export async function openApp({ args = [] } = {}) {
+  const browser = await openSession({ application: appPath(), args });
   await browser.waitUntil(
     async () =>
       browser.execute(
