@@ -125,16 +125,18 @@ impl AppState {
         lock(&self.documents).insert(contract.to_owned(), documents);
     }
 
-    /// The remembered documents with these ids (in the given order; unknown ids are bare).
+    /// The remembered documents with these ids (in the given order; unknown ids are bare). One pass
+    /// over the list: saving all of 100,000 documents must not compare every id with every other.
     pub fn documents_by_id(&self, contract: &str, ids: &[String]) -> Vec<Document> {
         let known = lock(&self.documents);
-        let list = known.get(contract);
+        let by_id: HashMap<&str, &Document> = known
+            .get(contract)
+            .map(|docs| docs.iter().map(|d| (d.id.as_str(), d)).collect())
+            .unwrap_or_default();
         ids.iter()
-            .map(|id| {
-                list.and_then(|docs| docs.iter().find(|d| d.id.as_str() == id).cloned())
-                    .unwrap_or_else(|| {
-                        Document::unlisted(ccs_api::DocumentId::from_server(id.as_str()))
-                    })
+            .map(|id| match by_id.get(id.as_str()) {
+                Some(doc) => (*doc).clone(),
+                None => Document::unlisted(ccs_api::DocumentId::from_server(id.as_str())),
             })
             .collect()
     }

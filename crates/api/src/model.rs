@@ -298,25 +298,54 @@ pub struct DocumentList {
 }
 
 /// The two shapes `GET /documents` answers with: an array, or `{"documents": null}`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub(crate) enum DocumentsWire {
-    /// A top-level array (there are documents).
-    List(Vec<Document>),
-    /// An object whose `documents` is null (none, or an unknown type) or, defensively, an array.
-    Wrapped {
-        /// The documents, if any.
-        documents: Option<Vec<Document>>,
-    },
-}
+///
+/// Read by a visitor that looks at the first token, not as a `#[serde(untagged)]` enum: untagged
+/// buffers the whole answer into serde's generic tree before trying each shape, which for a list of
+/// 100,000 documents is a transient copy several times the size of the documents themselves.
+pub(crate) struct DocumentsWire(Vec<Document>);
 
 impl DocumentsWire {
     /// The documents, empty for the null shape.
     pub(crate) fn into_documents(self) -> Vec<Document> {
-        match self {
-            DocumentsWire::List(documents) => documents,
-            DocumentsWire::Wrapped { documents } => documents.unwrap_or_default(),
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DocumentsWire {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Shapes;
+
+        impl<'de> serde::de::Visitor<'de> for Shapes {
+            type Value = Vec<Document>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of documents, or an object with a `documents` field")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<Document>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut documents = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "documents" {
+                        documents = map.next_value::<Option<Vec<Document>>>()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(documents.unwrap_or_default())
+            }
         }
+
+        deserializer.deserialize_any(Shapes).map(DocumentsWire)
     }
 }
 
@@ -449,6 +478,21 @@ mod tests {
         assert_eq!(round["documentType"], "invoices");
         let none = serde_json::from_str::<DocumentsWire>(r#"{"documents":null}"#).unwrap();
         assert!(none.into_documents().is_empty());
+        let wrapped =
+            r#"{"total":1,"documents":[{"id":"b2","filename":"g.pdf","period":"202402"}]}"#;
+        let docs = serde_json::from_str::<DocumentsWire>(wrapped)
+            .unwrap()
+            .into_documents();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].id.as_str(), "b2");
+        let missing = serde_json::from_str::<DocumentsWire>(r#"{"total":0}"#).unwrap();
+        assert!(missing.into_documents().is_empty());
+        for wrong in [r#""text""#, "42", r#"[{"filename":"no id"}]"#] {
+            assert!(
+                serde_json::from_str::<DocumentsWire>(wrong).is_err(),
+                "{wrong}"
+            );
+        }
     }
 
     #[test]
