@@ -8,6 +8,7 @@ import {
   fold,
   invoicesOf,
   nameKey,
+  narrows,
   nextSort,
   noFilter,
   periodMonth,
@@ -138,6 +139,30 @@ describe("the memoised view", () => {
   });
 });
 
+describe("typing on narrows the list", () => {
+  it("knows when a new search can only narrow the last one", () => {
+    expect(narrows(filter({ search: "inv" }), filter({ search: "invoice" }))).toBe(true);
+    expect(narrows(filter({ search: "invoice" }), filter({ search: "invoice 2025" }))).toBe(true);
+    expect(narrows(noFilter, filter({ search: "x" }))).toBe(true);
+    expect(narrows(filter({ search: "invoice" }), filter({ search: "invoic" }))).toBe(false);
+    expect(narrows(filter({ search: "invoice 2025" }), filter({ search: "invoice" }))).toBe(false);
+    expect(narrows(filter({ search: "ab cd" }), filter({ search: "abx" }))).toBe(false);
+    expect(narrows(filter({ search: "inv" }), filter({ search: "inv", type: "bills" }))).toBe(false);
+    expect(narrows(filter({ search: "inv", from: 202401 }), filter({ search: "invo" }))).toBe(false);
+  });
+
+  it("gives the same rows as a full filter, key by key, forth and back", () => {
+    const view = createDocumentView();
+    const text = "invoice ma";
+    const steps = [...Array.from(text, (_, i) => text.slice(0, i + 1)), ...Array.from(text, (_, i) => text.slice(0, text.length - 1 - i))];
+    for (const search of steps) {
+      expect(ids(view(docs, filter({ search }), defaultSort)), search).toEqual(ids(viewDocuments(docs, filter({ search }), defaultSort)));
+    }
+    expect(ids(view(docs, filter({ search: "invoice ma" }), defaultSort))).toEqual(["a"]);
+    expect(ids(view(docs, filter({ search: "d" }), defaultSort))).toEqual(ids(viewDocuments(docs, filter({ search: "d" }), defaultSort)));
+  });
+});
+
 describe("100,000 rows", () => {
   const types = ["invoices", "bills", "comsumptionRatedReports", "reports"];
   const many: DocumentView[] = Array.from({ length: 100_000 }, (_, i) => {
@@ -171,6 +196,14 @@ describe("100,000 rows", () => {
 describe("helpers", () => {
   it("picks the invoices of a list", () => {
     expect(ids(invoicesOf(docs))).toEqual(["a", "c", "f"]);
+  });
+
+  it("names a type canonically however it is spelt, the same each time", () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(canonicalType(" Invoices ")).toBe("invoices");
+      expect(canonicalType("consumptionRatedReports")).toBe("comsumptionRatedReports");
+      expect(canonicalType("somethingNew")).toBe("somethingNew");
+    }
   });
 
   it("flips the direction on the same column and starts a new one on its natural side", () => {

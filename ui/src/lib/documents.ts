@@ -50,8 +50,18 @@ export function typeLabelKey(type: string | null): MessageKey | null {
 /** The API's spelling of a type name typed or sent in any case; the correct `consumption…` spelling too. */
 export function canonicalType(type: string | null): string | null {
   if (type === null) return null;
-  return byLowerName.get(type.trim().toLowerCase()) ?? type;
+  let canonical = canonicalByName.get(type);
+  if (canonical === undefined) {
+    canonical = byLowerName.get(type.trim().toLowerCase()) ?? type;
+    // A list has a handful of distinct types: remembering each spelling spares a lower-cased copy
+    // per row on every keystroke. Bounded, in case a server sends free text.
+    if (canonicalByName.size < 256) canonicalByName.set(type, canonical);
+  }
+  return canonical;
 }
+
+/** The canonical name of each type spelling met so far. */
+const canonicalByName = new Map<string, string>();
 
 /** Known types by lower-case name (one lookup per row: lists can be long). */
 const byLowerName = new Map<string, string>([
@@ -192,6 +202,17 @@ export function viewDocuments(docs: readonly DocumentView[], filter: DocumentFil
   return filterPrepared(prepare(docs), filter).sort(comparer(sort)).map((row) => row.doc);
 }
 
+/**
+ * Whether every row that matches `next` also matched `previous`: same type and months, and each earlier
+ * search word is contained in the word now at its place ("inv" → "invoice", "invoice" → "invoice 2025").
+ */
+export function narrows(previous: DocumentFilter, next: DocumentFilter): boolean {
+  if (previous.type !== next.type || previous.from !== next.from || previous.to !== next.to) return false;
+  const before = searchWords(previous.search);
+  const after = searchWords(next.search);
+  return before.length <= after.length && before.every((word, i) => after[i]!.includes(word));
+}
+
 function sameFilter(a: DocumentFilter, b: DocumentFilter): boolean {
   return a.search === b.search && a.type === b.type && a.from === b.from && a.to === b.to;
 }
@@ -206,6 +227,7 @@ export function createDocumentView(): (docs: readonly DocumentView[], filter: Do
   let sortedBy: DocumentSort | null = null;
   let sorted: Prepared[] = [];
   let filteredBy: DocumentFilter | null = null;
+  let filteredRows: Prepared[] = [];
   let result: DocumentView[] = [];
   return (docs, filter, sort) => {
     const resort = docs !== sortedDocs || sortedBy === null || sortedBy.key !== sort.key || sortedBy.direction !== sort.direction;
@@ -215,7 +237,10 @@ export function createDocumentView(): (docs: readonly DocumentView[], filter: Do
       sortedBy = { ...sort };
     }
     if (resort || filteredBy === null || !sameFilter(filter, filteredBy)) {
-      result = filterPrepared(sorted, filter).map((row) => row.doc);
+      // Typing on narrows the list: only the rows that matched before can match now.
+      const from = !resort && filteredBy !== null && narrows(filteredBy, filter) ? filteredRows : sorted;
+      filteredRows = filterPrepared(from, filter);
+      result = filteredRows.map((row) => row.doc);
       filteredBy = { ...filter };
     }
     return result;
