@@ -10,7 +10,7 @@ fn main() {
         "import_postman",
         "start_sandbox",
         "connect",
-        "current_connection",
+        "open_start_profile",
         "auth_check",
         "list_contracts",
         "contract_detail",

@@ -72,6 +72,25 @@ pub struct ConnectionView {
     pub sandbox: bool,
 }
 
+/// Where the app opens (`open_start_profile`).
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum StartView {
+    /// Connected: the window's connection, or the start profile just connected.
+    Connected {
+        /// The connection.
+        connection: ConnectionView,
+    },
+    /// The start profile is the built-in sandbox, which the UI starts (it takes a moment).
+    Sandbox,
+    /// No profile to open by itself: none at all (first run), or several and none the default.
+    #[serde(rename_all = "camelCase")]
+    Choose {
+        /// Whether any profile exists.
+        has_profiles: bool,
+    },
+}
+
 /// What a Postman import did.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]

@@ -25,7 +25,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             profiles::import_postman,
             connection::start_sandbox,
             connection::connect,
-            connection::current_connection,
+            connection::open_start_profile,
             connection::auth_check,
             data::list_contracts,
             data::contract_detail,

@@ -24,8 +24,13 @@ export const commands = {
 	startSandbox: () => typedError<ConnectionView, AppError_Serialize>(__TAURI_INVOKE("start_sandbox")),
 	/**  Selects a profile for this window. */
 	connect: (profile: string) => typedError<ConnectionView, AppError_Serialize>(__TAURI_INVOKE("connect", { profile })),
-	/**  The current connection, if any. */
-	currentConnection: () => typedError<ConnectionView | null, AppError_Serialize>(__TAURI_INVOKE("current_connection")),
+	/**
+	 *  Where the app opens, in one round trip: the window's connection if it has one, else the default
+	 *  profile (or the only one) connected with its keychain secrets. Why one command: at start the page
+	 *  would otherwise ask in turn for the connection, the profiles and a connect, each waiting for the
+	 *  one before (docs/benchmarks.md, GUI cold start).
+	 */
+	openStartProfile: () => typedError<StartView, AppError_Serialize>(__TAURI_INVOKE("open_start_profile")),
 	/**  Gets a token and lists contracts: proves the client secret and the API key. */
 	authCheck: () => typedError<AuthCheckView, AppError_Serialize>(__TAURI_INVOKE("auth_check")),
 	/**  The contracts the API key sees. */
@@ -594,6 +599,19 @@ export type SettingsView = {
 	/**  Proxy choice. */
 	proxy: ProxyChoice,
 };
+
+/**  Where the app opens (`open_start_profile`). */
+export type StartView = 
+/**  Connected: the window's connection, or the start profile just connected. */
+{ kind: "connected"; 
+/**  The connection. */
+connection: ConnectionView } | 
+/**  The start profile is the built-in sandbox, which the UI starts (it takes a moment). */
+{ kind: "sandbox" } | 
+/**  No profile to open by itself: none at all (first run), or several and none the default. */
+{ kind: "choose"; 
+/**  Whether any profile exists. */
+hasProfiles: boolean };
 
 /**
  *  The access token of the connection, emitted as `token-state` after each call to the API, so the

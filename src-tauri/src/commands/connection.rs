@@ -1,7 +1,7 @@
 //! Connecting: a profile, or the built-in sandbox; the credentials check; settings; diagnostics.
 
 use super::track;
-use crate::dto::{AuthCheckView, ConnectionView, ProxyChoice, SettingsView};
+use crate::dto::{AuthCheckView, ConnectionView, ProxyChoice, SettingsView, StartView};
 use crate::error::{AppError, AppResult};
 use crate::state::{Active, AppState, SANDBOX_PROFILE};
 use ccs_api::{Client, ClientConfig, Credentials, ProxySetting, SecretString};
@@ -66,11 +66,43 @@ pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<Connect
     )
 }
 
-/// The current connection, if any.
+/// Where the app opens, in one round trip: the window's connection if it has one, else the default
+/// profile (or the only one) connected with its keychain secrets. Why one command: at start the page
+/// would otherwise ask in turn for the connection, the profiles and a connect, each waiting for the
+/// one before (docs/benchmarks.md, GUI cold start).
 #[tauri::command]
 #[specta::specta]
-pub fn current_connection(state: State<'_, AppState>) -> AppResult<Option<ConnectionView>> {
-    Ok(state.active_opt().map(|a| connection_view(&a)))
+pub fn open_start_profile(state: State<'_, AppState>) -> AppResult<StartView> {
+    track(&state, start_view(&state))
+}
+
+fn start_view(state: &AppState) -> AppResult<StartView> {
+    if let Some(active) = state.active_opt() {
+        return Ok(StartView::Connected {
+            connection: connection_view(&active),
+        });
+    }
+    let profiles = state.store.list()?;
+    let chosen = state
+        .store
+        .default_name()?
+        .filter(|name| profiles.iter().any(|p| &p.name == name))
+        .or_else(|| match profiles.as_slice() {
+            [only] => Some(only.name.clone()),
+            _ => None,
+        });
+    let Some(name) = chosen else {
+        return Ok(StartView::Choose {
+            has_profiles: !profiles.is_empty(),
+        });
+    };
+    if name == SANDBOX_PROFILE {
+        return Ok(StartView::Sandbox);
+    }
+    let active = activate(state, &name)?;
+    Ok(StartView::Connected {
+        connection: connection_view(&active),
+    })
 }
 
 /// Starts the sandbox in this process (once), refreshes the Sandbox profile and connects to it.

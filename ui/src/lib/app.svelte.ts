@@ -77,25 +77,26 @@ class AppState {
 
   /** Finds where to start: the window's connection, else the default profile, else the first run. */
   async start(): Promise<void> {
-    let hasProfiles = false;
+    let hasProfiles = true;
     const ok = await this.attempt(async () => {
-      const current = await backend.currentConnection();
-      if (current !== null) {
-        this.connection = current;
-        this.screen = { name: "contracts" };
-        return;
+      const start = await backend.openStartProfile();
+      switch (start.kind) {
+        case "connected":
+          this.connection = start.connection;
+          this.screen = { name: "contracts" };
+          return;
+        case "sandbox":
+          // The sandbox runs inside the app: a Sandbox profile is reopened by starting it again.
+          this.connection = await backend.startSandbox();
+          this.screen = { name: "contracts" };
+          return;
+        case "choose":
+          hasProfiles = start.hasProfiles;
+          this.screen = { name: hasProfiles ? "settings" : "firstRun" };
+          return;
       }
-      const profiles = await backend.listProfiles();
-      hasProfiles = profiles.length > 0;
-      const chosen = profiles.find((profile) => profile.isDefault) ?? (profiles.length === 1 ? profiles[0] : undefined);
-      if (chosen === undefined) {
-        this.screen = { name: hasProfiles ? "settings" : "firstRun" };
-        return;
-      }
-      // The sandbox runs inside the app: a Sandbox profile is reopened by starting it again.
-      this.connection = chosen.isSandbox ? await backend.startSandbox() : await backend.connect(chosen.name);
-      this.screen = { name: "contracts" };
     });
+    // A start profile that did not connect: the error is shown, and settings is where to fix it.
     if (!ok) this.screen = { name: hasProfiles ? "settings" : "firstRun" };
   }
 

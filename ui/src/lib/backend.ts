@@ -23,6 +23,7 @@ export type AppError = Err<Commands["listProfiles"]>;
 export type FieldErrorView = AppError["fields"][number];
 export type ProfileView = Ok<Commands["listProfiles"]>[number];
 export type ConnectionView = Ok<Commands["connect"]>;
+export type StartView = Ok<Commands["openStartProfile"]>;
 export type ImportOutcome = NonNullable<Ok<Commands["importPostman"]>>;
 export type AuthCheckView = Ok<Commands["authCheck"]>;
 export type ContractView = Ok<Commands["listContracts"]>[number];
@@ -67,7 +68,7 @@ export const setDefaultProfile = (name: string): Promise<null> => unwrap(command
 export const importPostman = (): Promise<ImportOutcome | null> => unwrap(commands.importPostman());
 export const startSandbox = (): Promise<ConnectionView> => unwrap(commands.startSandbox());
 export const connect = (profile: string): Promise<ConnectionView> => unwrap(commands.connect(profile));
-export const currentConnection = (): Promise<ConnectionView | null> => unwrap(commands.currentConnection());
+export const openStartProfile = (): Promise<StartView> => unwrap(commands.openStartProfile());
 export const authCheck = (): Promise<AuthCheckView> => unwrap(commands.authCheck());
 
 // Contracts and documents.
