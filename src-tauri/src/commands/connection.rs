@@ -72,8 +72,22 @@ pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<Connect
 /// one before (docs/benchmarks.md, GUI cold start).
 #[tauri::command]
 #[specta::specta]
-pub fn open_start_profile(state: State<'_, AppState>) -> AppResult<StartView> {
-    track(&state, start_view(&state))
+pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
+    // Reading the keychain is a blocking D-Bus conversation; a synchronous command would hold the
+    // main thread, which at this moment is also showing the window and serving the page.
+    let worker = app.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let state = worker.state::<AppState>();
+        start_view(&state)
+    })
+    .await
+    .unwrap_or_else(|error| {
+        Err(AppError::new(
+            "internal",
+            format!("opening the start profile stopped: {error}"),
+        ))
+    });
+    track(&app.state::<AppState>(), result)
 }
 
 fn start_view(state: &AppState) -> AppResult<StartView> {
