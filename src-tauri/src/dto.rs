@@ -80,6 +80,10 @@ pub enum StartView {
     Connected {
         /// The connection.
         connection: ConnectionView,
+        /// The start profile's contracts, fetched in the same round trip (the first screen); `None`
+        /// when the window was already connected or the list failed (the screen then asks and
+        /// shows why).
+        contracts: Option<Vec<ContractView>>,
     },
     /// The start profile is the built-in sandbox, which the UI starts (it takes a moment).
     Sandbox,

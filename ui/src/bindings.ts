@@ -30,7 +30,7 @@ export const commands = {
 	 *  would otherwise ask in turn for the connection, the profiles and a connect, each waiting for the
 	 *  one before (docs/benchmarks.md, GUI cold start).
 	 */
-	openStartProfile: () => typedError<StartView, AppError_Serialize>(__TAURI_INVOKE("open_start_profile")),
+	openStartProfile: () => typedError<StartView_Serialize, AppError_Serialize>(__TAURI_INVOKE("open_start_profile")),
 	/**  Gets a token and lists contracts: proves the client secret and the API key. */
 	authCheck: () => typedError<AuthCheckView, AppError_Serialize>(__TAURI_INVOKE("auth_check")),
 	/**  The contracts the API key sees. */
@@ -601,11 +601,39 @@ export type SettingsView = {
 };
 
 /**  Where the app opens (`open_start_profile`). */
-export type StartView = 
+export type StartView = StartView_Serialize | StartView_Deserialize;
+
+/**  Where the app opens (`open_start_profile`). */
+export type StartView_Deserialize = 
 /**  Connected: the window's connection, or the start profile just connected. */
 { kind: "connected"; 
 /**  The connection. */
-connection: ConnectionView } | 
+connection: ConnectionView; 
+/**
+ *  The start profile's contracts, fetched in the same round trip (the first screen); `None`
+ *  when the window was already connected or the list failed (the screen then asks and
+ *  shows why).
+ */
+contracts?: ContractView_Deserialize[] | null } | 
+/**  The start profile is the built-in sandbox, which the UI starts (it takes a moment). */
+{ kind: "sandbox" } | 
+/**  No profile to open by itself: none at all (first run), or several and none the default. */
+{ kind: "choose"; 
+/**  Whether any profile exists. */
+hasProfiles: boolean };
+
+/**  Where the app opens (`open_start_profile`). */
+export type StartView_Serialize = 
+/**  Connected: the window's connection, or the start profile just connected. */
+{ kind: "connected"; 
+/**  The connection. */
+connection: ConnectionView; 
+/**
+ *  The start profile's contracts, fetched in the same round trip (the first screen); `None`
+ *  when the window was already connected or the list failed (the screen then asks and
+ *  shows why).
+ */
+contracts: ContractView_Serialize[] | null } | 
 /**  The start profile is the built-in sandbox, which the UI starts (it takes a moment). */
 { kind: "sandbox" } | 
 /**  No profile to open by itself: none at all (first run), or several and none the default. */

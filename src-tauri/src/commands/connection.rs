@@ -76,7 +76,7 @@ pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
     // Reading the keychain is a blocking D-Bus conversation; a synchronous command would hold the
     // main thread, which at this moment is also showing the window and serving the page.
     let worker = app.clone();
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    let opened = tauri::async_runtime::spawn_blocking(move || {
         let state = worker.state::<AppState>();
         start_view(&state)
     })
@@ -87,14 +87,36 @@ pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
             format!("opening the start profile stopped: {error}"),
         ))
     });
-    track(&app.state::<AppState>(), result)
+    let state = app.state::<AppState>();
+    let (start, newly_connected) = track(&state, opened)?;
+    // A profile just connected: its contracts come with this answer, saving the page a second
+    // command (each first call of a command costs a CORS preflight on Linux; docs/benchmarks.md).
+    match (start, newly_connected) {
+        (StartView::Connected { connection, .. }, Some(active)) => {
+            let listed = super::data::contracts_of(&active).await;
+            super::emit_token_state(&app, &active, &listed).await;
+            Ok(StartView::Connected {
+                connection,
+                contracts: listed.ok(),
+            })
+        }
+        (start, _) => Ok(start),
+    }
 }
 
-fn start_view(state: &AppState) -> AppResult<StartView> {
+/// Where to start, and the connection made for it (if one was made now).
+type StartChoice = (StartView, Option<Arc<Active>>);
+
+fn start_view(state: &AppState) -> AppResult<StartChoice> {
     if let Some(active) = state.active_opt() {
-        return Ok(StartView::Connected {
-            connection: connection_view(&active),
-        });
+        let connection = connection_view(&active);
+        return Ok((
+            StartView::Connected {
+                connection,
+                contracts: None,
+            },
+            None,
+        ));
     }
     let profiles = state.store.list()?;
     let chosen = state
@@ -106,17 +128,21 @@ fn start_view(state: &AppState) -> AppResult<StartView> {
             _ => None,
         });
     let Some(name) = chosen else {
-        return Ok(StartView::Choose {
-            has_profiles: !profiles.is_empty(),
-        });
+        let has_profiles = !profiles.is_empty();
+        return Ok((StartView::Choose { has_profiles }, None));
     };
     if name == SANDBOX_PROFILE {
-        return Ok(StartView::Sandbox);
+        return Ok((StartView::Sandbox, None));
     }
     let active = activate(state, &name)?;
-    Ok(StartView::Connected {
-        connection: connection_view(&active),
-    })
+    let connection = connection_view(&active);
+    Ok((
+        StartView::Connected {
+            connection,
+            contracts: None,
+        },
+        Some(active),
+    ))
 }
 
 /// Starts the sandbox in this process (once), refreshes the Sandbox profile and connects to it.

@@ -6,7 +6,7 @@ use crate::dto::{
     DocumentsQueryInput, DocumentsView, NewContractInput, NewUserInput,
 };
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::state::{Active, AppState};
 use ccs_api::{ContractDetail, DocumentType, DocumentsQuery, NewContract, NewUser};
 use ccs_core::settings::parse_contract;
 use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
@@ -22,26 +22,28 @@ pub async fn list_contracts(
     state: State<'_, AppState>,
 ) -> AppResult<Vec<ContractView>> {
     let active = track(&state, state.active())?;
-    let result = async {
-        let contracts = active.client.list_contracts().await?;
-        Ok(contracts
-            .into_iter()
-            .map(|c| ContractView {
-                status: c
-                    .extra
-                    .get("status")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                id: c.id.to_string(),
-                name: c.name,
-                offer: c.offer.and_then(|o| o.name),
-                created_at: c.created_at,
-            })
-            .collect())
-    }
-    .await;
+    let result = contracts_of(&active).await;
     super::emit_token_state(&app, &active, &result).await;
     track(&state, result)
+}
+
+/// The contracts of a connection as the UI lists them (also sent with the start answer).
+pub(crate) async fn contracts_of(active: &Active) -> AppResult<Vec<ContractView>> {
+    let contracts = active.client.list_contracts().await?;
+    Ok(contracts
+        .into_iter()
+        .map(|c| ContractView {
+            status: c
+                .extra
+                .get("status")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            id: c.id.to_string(),
+            name: c.name,
+            offer: c.offer.and_then(|o| o.name),
+            created_at: c.created_at,
+        })
+        .collect())
 }
 
 /// Every field of a contract, flattened to dotted keys.

@@ -75,6 +75,16 @@ class AppState {
     }
   }
 
+  /** The contracts that came with the start answer, for the first contracts screen only. */
+  private startContracts: backend.ContractView[] | null = null;
+
+  /** The contracts fetched with the start answer, once; later lists (a refresh) ask the server. */
+  takeStartContracts(): backend.ContractView[] | null {
+    const contracts = this.startContracts;
+    this.startContracts = null;
+    return contracts;
+  }
+
   /** Finds where to start: the window's connection, else the default profile, else the first run. */
   async start(): Promise<void> {
     let hasProfiles = true;
@@ -83,6 +93,7 @@ class AppState {
       switch (start.kind) {
         case "connected":
           this.connection = start.connection;
+          this.startContracts = start.contracts;
           this.screen = { name: "contracts" };
           return;
         case "sandbox":
