@@ -17,7 +17,7 @@ import { after, before, describe, it } from "node:test";
 import { axeViolations, describeViolations } from "./lib/axe.mjs";
 import { answerFolderDialog, answerSaveDialog } from "./lib/dialogs.mjs";
 import { readProfile } from "./lib/profiles.mjs";
-import { byTestId, ccsPath, openApp, run, screenshot, shown, startDriver, stopAll } from "./lib/session.mjs";
+import { byTestId, ccsPath, documentCount, openApp, run, screenshot, shown, startDriver, stopAll } from "./lib/session.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "ccs-e2e-"));
 let browser;
@@ -68,15 +68,6 @@ async function accessible(screen) {
 /** The text of an element by test id. */
 async function text(id) {
   return (await shown(browser, id)).getText();
-}
-
-/** "Documents shown: 12 of 230" → { shown: 12, total: 230 }. */
-async function documentCount() {
-  const line = await text("documents-count");
-  const match = /([\d,\s\u00a0\u202f]+) of ([\d,\s\u00a0\u202f]+)/.exec(line);
-  assert.ok(match, `a documents count (${line})`);
-  const number = (part) => Number(part.replace(/\D/g, ""));
-  return { shown: number(match[1]), total: number(match[2]), line };
 }
 
 /** The data-testid of the document rows the virtual list shows now. */
@@ -186,15 +177,15 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     await shown(browser, "screen-documents");
     await shown(browser, "documents-list", 30000);
     await browser.waitUntil(async () => (await visibleDocumentIds()).length > 0, { timeout: 15000, timeoutMsg: "no document row" });
-    const before = await documentCount();
+    const before = await documentCount(browser);
     const total = before.total;
     assert.ok(total > 20 && before.shown === total, `the sandbox contract has documents, all shown (${before.line})`);
     seen.documentsTotal = total;
 
     await (await shown(browser, "filter-type")).selectByAttribute("value", "invoices");
     await fill("filter-search", "2025");
-    await browser.waitUntil(async () => (await documentCount()).shown !== total, { timeout: 5000, timeoutMsg: "the filters did not apply" });
-    const count = await documentCount();
+    await browser.waitUntil(async () => (await documentCount(browser)).shown !== total, { timeout: 5000, timeoutMsg: "the filters did not apply" });
+    const count = await documentCount(browser);
     const shownCount = count.shown;
     assert.ok(shownCount > 0 && shownCount < total, `the filters narrow the list (${count.line})`);
 
@@ -261,7 +252,7 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     // Every document of the contract, so the transfer lasts long enough to be seen.
     await (await shown(browser, "bulk-summary-close")).click();
     await (await shown(browser, "filter-clear")).click();
-    await browser.waitUntil(async () => (await documentCount()).shown === seen.documentsTotal, {
+    await browser.waitUntil(async () => (await documentCount(browser)).shown === seen.documentsTotal, {
       timeout: 5000,
       timeoutMsg: "clearing the filters did not show every document",
     });

@@ -88,35 +88,33 @@ pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
         ))
     });
     let state = app.state::<AppState>();
-    let (start, newly_connected) = track(&state, opened)?;
-    // A profile just connected: its contracts come with this answer, saving the page a second
-    // command (each first call of a command costs a CORS preflight on Linux; docs/benchmarks.md).
-    match (start, newly_connected) {
-        (StartView::Connected { connection, .. }, Some(active)) => {
+    match track(&state, opened)? {
+        StartStep::Answer(view) => Ok(view),
+        // A profile just connected: its contracts come with this answer, saving the page a second
+        // command (each first call of a command costs a CORS preflight on Linux; docs/benchmarks.md).
+        StartStep::Connected(active) => {
             let listed = super::data::contracts_of(&active).await;
             super::emit_token_state(&app, &active, &listed).await;
             Ok(StartView::Connected {
-                connection,
+                connection: connection_view(&active),
                 contracts: listed.ok(),
             })
         }
-        (start, _) => Ok(start),
     }
 }
 
-/// Where to start, and the connection made for it (if one was made now).
-type StartChoice = (StartView, Option<Arc<Active>>);
+/// What the start needs next: an answer as it is, or the contracts of the profile just connected.
+enum StartStep {
+    Answer(StartView),
+    Connected(Arc<Active>),
+}
 
-fn start_view(state: &AppState) -> AppResult<StartChoice> {
+fn start_view(state: &AppState) -> AppResult<StartStep> {
     if let Some(active) = state.active_opt() {
-        let connection = connection_view(&active);
-        return Ok((
-            StartView::Connected {
-                connection,
-                contracts: None,
-            },
-            None,
-        ));
+        return Ok(StartStep::Answer(StartView::Connected {
+            connection: connection_view(&active),
+            contracts: None,
+        }));
     }
     let profiles = state.store.list()?;
     let chosen = state
@@ -127,22 +125,13 @@ fn start_view(state: &AppState) -> AppResult<StartChoice> {
             [only] => Some(only.name.clone()),
             _ => None,
         });
-    let Some(name) = chosen else {
-        let has_profiles = !profiles.is_empty();
-        return Ok((StartView::Choose { has_profiles }, None));
-    };
-    if name == SANDBOX_PROFILE {
-        return Ok((StartView::Sandbox, None));
-    }
-    let active = activate(state, &name)?;
-    let connection = connection_view(&active);
-    Ok((
-        StartView::Connected {
-            connection,
-            contracts: None,
-        },
-        Some(active),
-    ))
+    Ok(match chosen {
+        None => StartStep::Answer(StartView::Choose {
+            has_profiles: !profiles.is_empty(),
+        }),
+        Some(name) if name == SANDBOX_PROFILE => StartStep::Answer(StartView::Sandbox),
+        Some(name) => StartStep::Connected(activate(state, &name)?),
+    })
 }
 
 /// Starts the sandbox in this process (once), refreshes the Sandbox profile and connects to it.

@@ -27,7 +27,7 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appPath, ccsPath, openSession, run, shown, startDriver, stopAll } from "../lib/session.mjs";
+import { appPath, ccsPath, documentCount, openSession, run, shown, startDriver, stopAll } from "../lib/session.mjs";
 
 const CONTRACTS_VISIBLE = "ccs:contracts-visible";
 const DOCUMENTS_VISIBLE = "ccs:documents-visible";
@@ -202,15 +202,6 @@ async function minimalPageShown(browser) {
   assert.match(heading, /minimal/i, "the minimal app shows its page");
 }
 
-/** "Documents shown: 12 of 230" → { shown, total }. */
-async function documentCount(browser) {
-  const line = await (await shown(browser, "documents-count")).getText();
-  const match = /([\d,\s\u00a0\u202f]+) of ([\d,\s\u00a0\u202f]+)/.exec(line);
-  assert.ok(match, `a documents count (${line})`);
-  const number = (part) => Number(part.replace(/\D/g, ""));
-  return { shown: number(match[1]), total: number(match[2]) };
-}
-
 /** Clicks a button inside the page and returns the ms until the UI marks the documents painted. */
 async function clickUntilDocumentsPainted(browser, testId) {
   await shown(browser, testId, 30000);
@@ -345,17 +336,18 @@ async function main() {
     result.open.push(opened.ms);
     console.log(`bench gui: documents opened, first ${opened.rows} rows painted after ${opened.ms.toFixed(0)} ms`);
   }
-  result.firstLoaded = (await documentCount(browser)).total;
+  let loaded = await documentCount(browser);
+  result.firstLoaded = loaded.total;
   result.loadMore = [];
-  while ((await documentCount(browser)).total < config.documents) {
-    const before = (await documentCount(browser)).total;
+  while (loaded.total < config.documents) {
+    const before = loaded.total;
     const more = await clickUntilDocumentsPainted(browser, "load-more");
-    const after = (await documentCount(browser)).total;
+    loaded = await documentCount(browser);
+    const after = loaded.total;
     assert.ok(after > before, `"load more" loads more (${before} → ${after})`);
     result.loadMore.push({ from: before, to: after, ms: more.ms });
     console.log(`bench gui: load more ${before} → ${after} painted after ${more.ms.toFixed(0)} ms`);
   }
-  const loaded = await documentCount(browser);
   assert.equal(loaded.total, config.documents, "every document of the contract is loaded");
   assert.equal(loaded.shown, config.documents, "and shown");
   result.loaded = await memory(pid);

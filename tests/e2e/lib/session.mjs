@@ -209,6 +209,15 @@ export async function shown(browser, id, timeout = 15000) {
   return element;
 }
 
+/** The documents screen's count, "Documents shown: 12 of 230" → { shown: 12, total: 230, line }. */
+export async function documentCount(browser) {
+  const line = await (await shown(browser, "documents-count")).getText();
+  const match = /([\d,\s\u00a0\u202f]+) of ([\d,\s\u00a0\u202f]+)/.exec(line);
+  if (!match) throw new Error(`no documents count in "${line}"`);
+  const number = (part) => Number(part.replace(/\D/g, ""));
+  return { shown: number(match[1]), total: number(match[2]), line };
+}
+
 /** Runs a program and returns its stdout; throws with stderr when it fails. */
 export function run(program, args, options = {}) {
   const result = spawnSync(program, args, { encoding: "utf8", timeout: 60000, ...options });
