@@ -47,6 +47,12 @@ pub const DEFAULT_JOBS: usize = 4;
 /// the manifest, and those documents are simply fetched again.
 pub const MANIFEST_SAVE_INTERVAL: Duration = Duration::from_millis(250);
 
+/// The size of each write to disk. Why this large: every write of a Tokio file is a task on the
+/// blocking pool; at the network's chunk size (8–16 KiB) a 1 GiB document would be ~100,000 of them.
+/// At 1 MiB it is ~1,000 (measured: 1 GiB in 1.42 s instead of 1.78 s, curl + sync 1.36 s), and eight
+/// parallel jobs hold 8 MiB of buffers.
+pub(crate) const WRITE_BUFFER: usize = 1024 * 1024;
+
 /// The [`FileError::code`] of a document that was not finished because the run was cancelled.
 pub const CANCELLED_CODE: &str = "cancelled";
 
@@ -482,7 +488,7 @@ impl Run<'_> {
             .open(temp)
             .await
             .map_err(|e| io_error(&e))?;
-        let mut writer = HashingWriter::new(BufWriter::new(file));
+        let mut writer = HashingWriter::new(BufWriter::with_capacity(WRITE_BUFFER, file));
         let downloaded = self.stream_into(document, &mut writer).await?;
         let (buffered, sha256) = writer.finish();
         let file = buffered.into_inner();

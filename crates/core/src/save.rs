@@ -4,11 +4,12 @@
 //! holds: the body goes to a temporary file beside the target, is fsynced, then renamed over the
 //! target, so a cut connection never leaves half a PDF under the chosen name.
 
+use crate::bulk::WRITE_BUFFER;
 use crate::error::CoreError;
 use crate::manifest::temp_path;
 use ccs_api::{Client, ContractId, DocumentId, DownloadRequest, DownloadedFile};
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWriteExt, BufWriter};
 
 /// A document saved where the user asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +39,10 @@ pub async fn save_document(
         source,
     };
     let result: Result<DownloadedFile, CoreError> = async {
-        let mut file = tokio::fs::File::create(&temp)
+        let created = tokio::fs::File::create(&temp)
             .await
             .map_err(|e| io_error(&temp, e))?;
+        let mut file = BufWriter::with_capacity(WRITE_BUFFER, created);
         let request = DownloadRequest {
             document: document.clone(),
             zipped: false,
@@ -49,6 +51,7 @@ pub async fn save_document(
             .download_document(contract, &request, &mut file, progress)
             .await?;
         file.flush().await.map_err(|e| io_error(&temp, e))?;
+        let file = file.into_inner();
         file.sync_all().await.map_err(|e| io_error(&temp, e))?;
         drop(file);
         tokio::fs::rename(&temp, target)
