@@ -177,6 +177,8 @@ pub struct DocumentView {
     pub amount: Option<f64>,
     /// Currency of the amount.
     pub currency: Option<String>,
+    /// Whether the person selected it (the selection lives with the list, in Rust).
+    pub selected: bool,
 }
 
 /// The documents query.
@@ -189,16 +191,134 @@ pub struct DocumentsQueryInput {
     pub limit: u32,
 }
 
-/// A documents list.
+/// A documents list now held by the app (`load_documents`); the page then asks for the rows it shows
+/// (`document_rows`).
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
-pub struct DocumentsView {
-    /// Rows, newest first.
-    pub documents: Vec<DocumentView>,
+pub struct DocumentsLoaded {
+    /// How many documents the list holds.
+    pub total: u32,
     /// The limit asked for.
     pub limit: u32,
     /// The answer filled the limit: there may be more.
     pub filled_limit: bool,
+    /// The types present (API spelling), known ones first in the usual order.
+    pub types: Vec<String>,
+}
+
+/// What the person filters the documents by. Months are `YYYYMM` numbers (202403), inclusive.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentFilterInput {
+    /// Words that must all appear (any case, accents ignored).
+    pub search: String,
+    /// One type (any spelling), or null for all.
+    pub document_type: Option<String>,
+    /// First month, or null.
+    pub from: Option<u32>,
+    /// Last month, or null.
+    pub to: Option<u32>,
+}
+
+/// A column to sort the documents by.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SortKeyInput {
+    /// Issue date.
+    Date,
+    /// Billing period.
+    Period,
+    /// Amount.
+    Amount,
+    /// File name.
+    Name,
+}
+
+/// Which way.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SortDirectionInput {
+    /// Ascending.
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+/// A sort order.
+#[derive(Debug, Clone, Copy, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentSortInput {
+    /// By what.
+    pub key: SortKeyInput,
+    /// Which way.
+    pub direction: SortDirectionInput,
+}
+
+/// The rows a page shows: a window of the filtered, sorted list.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RowsRequest {
+    /// Which documents.
+    pub filter: DocumentFilterInput,
+    /// In which order.
+    pub sort: DocumentSortInput,
+    /// The first row wanted (0-based, in that order).
+    pub offset: u32,
+    /// How many rows (at most 500 are sent).
+    pub count: u32,
+}
+
+/// A window of the filtered, sorted documents, with the counts the page prints.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentRowsView {
+    /// Documents in the list.
+    pub total: u32,
+    /// Documents the filter shows.
+    pub matched: u32,
+    /// Invoices among them ("save this period's invoices").
+    pub matched_invoices: u32,
+    /// Selected documents among them.
+    pub matched_selected: u32,
+    /// Selected documents, shown or not ("save selected").
+    pub selected: u32,
+    /// The position of the first row below.
+    pub offset: u32,
+    /// The rows from `offset`.
+    pub rows: Vec<DocumentView>,
+}
+
+/// A change to the selection.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum SelectionChange {
+    /// One document.
+    One {
+        /// Its id.
+        id: String,
+        /// Selected or not.
+        selected: bool,
+    },
+    /// Every document a filter shows (the others keep their state).
+    Matching {
+        /// The filter.
+        filter: DocumentFilterInput,
+        /// Selected or not.
+        selected: bool,
+    },
+}
+
+/// Which documents a bulk save takes.
+#[derive(Debug, Clone, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum DocumentChoice {
+    /// The selected ones.
+    Selected,
+    /// The invoices among what a filter shows ("save this period's invoices").
+    Invoices {
+        /// The filter.
+        filter: DocumentFilterInput,
+    },
 }
 
 /// The outcome of a save dialog.

@@ -15,7 +15,7 @@ use tauri_specta::{collect_commands, collect_events, Builder};
 
 /// Every command and event the UI may use; also what `ui/src/bindings.ts` is generated from.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{connection, data, files, profiles};
+    use commands::{connection, data, documents, files, profiles};
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
             profiles::list_profiles,
@@ -29,7 +29,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             connection::auth_check,
             data::list_contracts,
             data::contract_detail,
-            data::list_documents,
+            documents::load_documents,
+            documents::document_rows,
+            documents::select_documents,
             files::download_document,
             files::download_documents,
             files::cancel_downloads,

@@ -1,11 +1,13 @@
 //! What the app keeps between commands: where profiles and secrets live, the active connection, the
-//! demo sandbox, the last documents list, the running bulk download and recent errors.
+//! demo sandbox, each contract's documents list (its only copy), the running bulk download and recent
+//! errors.
 //!
 //! Why in one place: commands stay small functions of (state, arguments); nothing global.
 
 use crate::dto::ProxyChoice;
 use crate::error::{AppError, AppResult};
 use ccs_api::{Client, Document};
+use ccs_core::catalog::Catalog;
 use ccs_core::profiles::ProfileStore;
 use ccs_core::secrets::Keychain;
 use ccs_sandbox::SandboxHandle;
@@ -52,7 +54,7 @@ pub struct AppState {
     pub settings_file: PathBuf,
     active: Mutex<Option<Arc<Active>>>,
     sandbox: tokio::sync::Mutex<Option<SandboxHandle>>,
-    documents: Mutex<HashMap<String, Vec<Document>>>,
+    catalogs: Mutex<HashMap<String, Catalog>>,
     bulk: Mutex<Option<CancellationToken>>,
     saved: Mutex<HashSet<PathBuf>>,
     errors: Mutex<VecDeque<RecentError>>,
@@ -79,7 +81,7 @@ impl AppState {
             settings_file,
             active: Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
-            documents: Mutex::new(HashMap::new()),
+            catalogs: Mutex::new(HashMap::new()),
             bulk: Mutex::new(None),
             saved: Mutex::new(HashSet::new()),
             errors: Mutex::new(VecDeque::new()),
@@ -103,7 +105,7 @@ impl AppState {
     pub fn set_active(&self, active: Active) -> Arc<Active> {
         let active = Arc::new(active);
         *lock(&self.active) = Some(active.clone());
-        lock(&self.documents).clear();
+        lock(&self.catalogs).clear();
         active
     }
 
@@ -120,25 +122,31 @@ impl AppState {
         &self.sandbox
     }
 
-    /// Remembers a documents list so a bulk save can name files from it.
-    pub fn remember_documents(&self, contract: &str, documents: Vec<Document>) {
-        lock(&self.documents).insert(contract.to_owned(), documents);
+    /// Keeps a contract's freshly listed documents (the only copy: the page asks for the rows it
+    /// shows); a new list of the same contract keeps the selection of documents still listed.
+    pub fn store_documents(&self, contract: &str, documents: Vec<Document>) {
+        let mut catalogs = lock(&self.catalogs);
+        let catalog = match catalogs.get(contract) {
+            Some(previous) => previous.replaced_by(documents),
+            None => Catalog::new(documents),
+        };
+        catalogs.insert(contract.to_owned(), catalog);
     }
 
-    /// The remembered documents with these ids (in the given order; unknown ids are bare). One pass
-    /// over the list: saving all of 100,000 documents must not compare every id with every other.
-    pub fn documents_by_id(&self, contract: &str, ids: &[String]) -> Vec<Document> {
-        let known = lock(&self.documents);
-        let by_id: HashMap<&str, &Document> = known
-            .get(contract)
-            .map(|docs| docs.iter().map(|d| (d.id.as_str(), d)).collect())
-            .unwrap_or_default();
-        ids.iter()
-            .map(|id| match by_id.get(id.as_str()) {
-                Some(doc) => (*doc).clone(),
-                None => Document::unlisted(ccs_api::DocumentId::from_server(id.as_str())),
-            })
-            .collect()
+    /// Runs `f` on a contract's documents, or says to list them first.
+    pub fn with_catalog<T>(
+        &self,
+        contract: &str,
+        f: impl FnOnce(&mut Catalog) -> T,
+    ) -> AppResult<T> {
+        let mut catalogs = lock(&self.catalogs);
+        let catalog = catalogs.get_mut(contract).ok_or_else(|| {
+            AppError::new(
+                "not_listed",
+                "This contract's documents are not listed yet: open its documents again.",
+            )
+        })?;
+        Ok(f(catalog))
     }
 
     /// Starts tracking a bulk download; refuses a second one at the same time.

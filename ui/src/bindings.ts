@@ -37,15 +37,23 @@ export const commands = {
 	listContracts: () => typedError<ContractView_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_contracts")),
 	/**  Every field of a contract, flattened to dotted keys. */
 	contractDetail: (contract: string) => typedError<ContractDetailView, AppError_Serialize>(__TAURI_INVOKE("contract_detail", { contract })),
-	/**  A contract's documents, newest first. */
-	listDocuments: (contract: string, query: DocumentsQueryInput_Deserialize) => typedError<DocumentsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("list_documents", { contract, query })),
+	/**
+	 *  Lists a contract's documents (newest first, up to `limit`) into the app; the page then asks for
+	 *  the rows it shows with `document_rows`.
+	 */
+	loadDocuments: (contract: string, query: DocumentsQueryInput_Deserialize) => typedError<DocumentsLoaded, AppError_Serialize>(__TAURI_INVOKE("load_documents", { contract, query })),
+	/**  A window of a contract's listed documents, filtered and sorted, with the counts the page prints. */
+	documentRows: (contract: string, request: RowsRequest_Deserialize) => typedError<DocumentRowsView_Serialize, AppError_Serialize>(__TAURI_INVOKE("document_rows", { contract, request })),
+	/**  Selects or clears one document, or every document a filter shows. */
+	selectDocuments: (contract: string, change: SelectionChange_Deserialize) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("select_documents", { contract, change })),
 	/**  Asks where to save one document (suggesting a safe version of its name), then saves it there. */
 	downloadDocument: (contract: string, documentId: string, suggestedName: string) => typedError<SaveOutcome, AppError_Serialize>(__TAURI_INVOKE("download_document", { contract, documentId, suggestedName })),
 	/**
-	 *  Asks for a folder, then saves the documents there (resumable, progress events, cancellable).
+	 *  Asks for a folder, then saves the chosen documents there (resumable, progress events,
+	 *  cancellable).
 	 *  `None` when the user closed the dialog.
 	 */
-	downloadDocuments: (contract: string, documentIds: string[], zipped: boolean) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("download_documents", { contract, documentIds, zipped })),
+	downloadDocuments: (contract: string, choice: DocumentChoice_Deserialize, zipped: boolean) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("download_documents", { contract, choice, zipped })),
 	/**  Cancels the running bulk save (its temporary files are removed). */
 	cancelDownloads: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_downloads")),
 	/**  Adds a user to a contract (checked first with the same rules as the form and `ccs`). */
@@ -285,6 +293,101 @@ export type DetailField = {
 	value: string,
 };
 
+/**  Which documents a bulk save takes. */
+export type DocumentChoice = DocumentChoice_Serialize | DocumentChoice_Deserialize;
+
+/**  Which documents a bulk save takes. */
+export type DocumentChoice_Deserialize = 
+/**  The selected ones. */
+{ kind: "selected" } | 
+/**  The invoices among what a filter shows ("save this period's invoices"). */
+{ kind: "invoices"; 
+/**  The filter. */
+filter: DocumentFilterInput_Deserialize };
+
+/**  Which documents a bulk save takes. */
+export type DocumentChoice_Serialize = 
+/**  The selected ones. */
+{ kind: "selected" } | 
+/**  The invoices among what a filter shows ("save this period's invoices"). */
+{ kind: "invoices"; 
+/**  The filter. */
+filter: DocumentFilterInput_Serialize };
+
+/**  What the person filters the documents by. Months are `YYYYMM` numbers (202403), inclusive. */
+export type DocumentFilterInput = DocumentFilterInput_Serialize | DocumentFilterInput_Deserialize;
+
+/**  What the person filters the documents by. Months are `YYYYMM` numbers (202403), inclusive. */
+export type DocumentFilterInput_Deserialize = {
+	/**  Words that must all appear (any case, accents ignored). */
+	search: string,
+	/**  One type (any spelling), or null for all. */
+	documentType?: string | null,
+	/**  First month, or null. */
+	from?: number | null,
+	/**  Last month, or null. */
+	to?: number | null,
+};
+
+/**  What the person filters the documents by. Months are `YYYYMM` numbers (202403), inclusive. */
+export type DocumentFilterInput_Serialize = {
+	/**  Words that must all appear (any case, accents ignored). */
+	search: string,
+	/**  One type (any spelling), or null for all. */
+	documentType: string | null,
+	/**  First month, or null. */
+	from: number | null,
+	/**  Last month, or null. */
+	to: number | null,
+};
+
+/**  A window of the filtered, sorted documents, with the counts the page prints. */
+export type DocumentRowsView = DocumentRowsView_Serialize | DocumentRowsView_Deserialize;
+
+/**  A window of the filtered, sorted documents, with the counts the page prints. */
+export type DocumentRowsView_Deserialize = {
+	/**  Documents in the list. */
+	total: number,
+	/**  Documents the filter shows. */
+	matched: number,
+	/**  Invoices among them ("save this period's invoices"). */
+	matchedInvoices: number,
+	/**  Selected documents among them. */
+	matchedSelected: number,
+	/**  Selected documents, shown or not ("save selected"). */
+	selected: number,
+	/**  The position of the first row below. */
+	offset: number,
+	/**  The rows from `offset`. */
+	rows: DocumentView_Deserialize[],
+};
+
+/**  A window of the filtered, sorted documents, with the counts the page prints. */
+export type DocumentRowsView_Serialize = {
+	/**  Documents in the list. */
+	total: number,
+	/**  Documents the filter shows. */
+	matched: number,
+	/**  Invoices among them ("save this period's invoices"). */
+	matchedInvoices: number,
+	/**  Selected documents among them. */
+	matchedSelected: number,
+	/**  Selected documents, shown or not ("save selected"). */
+	selected: number,
+	/**  The position of the first row below. */
+	offset: number,
+	/**  The rows from `offset`. */
+	rows: DocumentView_Serialize[],
+};
+
+/**  A sort order. */
+export type DocumentSortInput = {
+	/**  By what. */
+	key: SortKeyInput,
+	/**  Which way. */
+	direction: SortDirectionInput,
+};
+
 /**  A documents-list row. */
 export type DocumentView = DocumentView_Serialize | DocumentView_Deserialize;
 
@@ -306,6 +409,8 @@ export type DocumentView_Deserialize = {
 	amount?: number | null,
 	/**  Currency of the amount. */
 	currency?: string | null,
+	/**  Whether the person selected it (the selection lives with the list, in Rust). */
+	selected: boolean,
 };
 
 /**  A documents-list row. */
@@ -326,6 +431,23 @@ export type DocumentView_Serialize = {
 	amount: number | null,
 	/**  Currency of the amount. */
 	currency: string | null,
+	/**  Whether the person selected it (the selection lives with the list, in Rust). */
+	selected: boolean,
+};
+
+/**
+ *  A documents list now held by the app (`load_documents`); the page then asks for the rows it shows
+ *  (`document_rows`).
+ */
+export type DocumentsLoaded = {
+	/**  How many documents the list holds. */
+	total: number,
+	/**  The limit asked for. */
+	limit: number,
+	/**  The answer filled the limit: there may be more. */
+	filledLimit: boolean,
+	/**  The types present (API spelling), known ones first in the usual order. */
+	types: string[],
 };
 
 /**  The documents query. */
@@ -345,29 +467,6 @@ export type DocumentsQueryInput_Serialize = {
 	documentType: string | null,
 	/**  At most this many, newest first. */
 	limit: number,
-};
-
-/**  A documents list. */
-export type DocumentsView = DocumentsView_Serialize | DocumentsView_Deserialize;
-
-/**  A documents list. */
-export type DocumentsView_Deserialize = {
-	/**  Rows, newest first. */
-	documents: DocumentView_Deserialize[],
-	/**  The limit asked for. */
-	limit: number,
-	/**  The answer filled the limit: there may be more. */
-	filledLimit: boolean,
-};
-
-/**  A documents list. */
-export type DocumentsView_Serialize = {
-	/**  Rows, newest first. */
-	documents: DocumentView_Serialize[],
-	/**  The limit asked for. */
-	limit: number,
-	/**  The answer filled the limit: there may be more. */
-	filledLimit: boolean,
 };
 
 /**  One problem with one form field. */
@@ -577,6 +676,33 @@ export type ProxyChoice =
 /**  The proxy URL. */
 url: string };
 
+/**  The rows a page shows: a window of the filtered, sorted list. */
+export type RowsRequest = RowsRequest_Serialize | RowsRequest_Deserialize;
+
+/**  The rows a page shows: a window of the filtered, sorted list. */
+export type RowsRequest_Deserialize = {
+	/**  Which documents. */
+	filter: DocumentFilterInput_Deserialize,
+	/**  In which order. */
+	sort: DocumentSortInput,
+	/**  The first row wanted (0-based, in that order). */
+	offset: number,
+	/**  How many rows (at most 500 are sent). */
+	count: number,
+};
+
+/**  The rows a page shows: a window of the filtered, sorted list. */
+export type RowsRequest_Serialize = {
+	/**  Which documents. */
+	filter: DocumentFilterInput_Serialize,
+	/**  In which order. */
+	sort: DocumentSortInput,
+	/**  The first row wanted (0-based, in that order). */
+	offset: number,
+	/**  How many rows (at most 500 are sent). */
+	count: number,
+};
+
 /**  The outcome of a save dialog. */
 export type SaveOutcome = 
 /**  Saved there. */
@@ -594,11 +720,62 @@ export type SecretStatusView = {
 	apiKey: boolean,
 };
 
+/**  A change to the selection. */
+export type SelectionChange = SelectionChange_Serialize | SelectionChange_Deserialize;
+
+/**  A change to the selection. */
+export type SelectionChange_Deserialize = 
+/**  One document. */
+{ kind: "one"; 
+/**  Its id. */
+id: string; 
+/**  Selected or not. */
+selected: boolean } | 
+/**  Every document a filter shows (the others keep their state). */
+{ kind: "matching"; 
+/**  The filter. */
+filter: DocumentFilterInput_Deserialize; 
+/**  Selected or not. */
+selected: boolean };
+
+/**  A change to the selection. */
+export type SelectionChange_Serialize = 
+/**  One document. */
+{ kind: "one"; 
+/**  Its id. */
+id: string; 
+/**  Selected or not. */
+selected: boolean } | 
+/**  Every document a filter shows (the others keep their state). */
+{ kind: "matching"; 
+/**  The filter. */
+filter: DocumentFilterInput_Serialize; 
+/**  Selected or not. */
+selected: boolean };
+
 /**  App settings shown in the UI. */
 export type SettingsView = {
 	/**  Proxy choice. */
 	proxy: ProxyChoice,
 };
+
+/**  Which way. */
+export type SortDirectionInput = 
+/**  Ascending. */
+"asc" | 
+/**  Descending. */
+"desc";
+
+/**  A column to sort the documents by. */
+export type SortKeyInput = 
+/**  Issue date. */
+"date" | 
+/**  Billing period. */
+"period" | 
+/**  Amount. */
+"amount" | 
+/**  File name. */
+"name";
 
 /**  Where the app opens (`open_start_profile`). */
 export type StartView = StartView_Serialize | StartView_Deserialize;

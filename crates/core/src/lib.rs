@@ -4,6 +4,7 @@
 //! the app and in the CLI, which stay thin shells over this crate. It knows nothing of Tauri or clap.
 
 pub mod bulk;
+pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -1,13 +1,12 @@
-//! Contracts, documents, users: read and create through the active connection.
+//! Contracts and users: read and create through the active connection (documents: `documents`).
 
 use super::track;
 use crate::dto::{
-    ContractDetailView, ContractView, CreatedUserView, DetailField, DocumentView,
-    DocumentsQueryInput, DocumentsView, NewContractInput, NewUserInput,
+    ContractDetailView, ContractView, CreatedUserView, DetailField, NewContractInput, NewUserInput,
 };
 use crate::error::AppResult;
 use crate::state::{Active, AppState};
-use ccs_api::{ContractDetail, DocumentType, DocumentsQuery, NewContract, NewUser};
+use ccs_api::{ContractDetail, NewContract, NewUser};
 use ccs_core::settings::parse_contract;
 use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
 use ccs_core::CoreError;
@@ -96,61 +95,6 @@ fn flatten(key: &str, value: &Value, out: &mut Vec<DetailField>) {
             value: other.to_string(),
         }),
     }
-}
-
-/// A contract's documents, newest first.
-#[tauri::command]
-#[specta::specta]
-pub async fn list_documents(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    contract: String,
-    query: DocumentsQueryInput,
-) -> AppResult<DocumentsView> {
-    let active = track(&state, state.active())?;
-    let result = async {
-        let contract_id = parse_contract(&contract)?;
-        let document_type = query
-            .document_type
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(DocumentType::from_name);
-        let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
-        let list = active
-            .client
-            .list_documents(
-                &contract_id,
-                &DocumentsQuery {
-                    document_type,
-                    limit,
-                },
-            )
-            .await?;
-        let documents = list
-            .documents
-            .iter()
-            .map(|d| DocumentView {
-                id: d.id.to_string(),
-                filename: d.filename.clone(),
-                period: d.period.clone(),
-                document_type: d.document_type.as_ref().map(|t| t.wire_name().to_owned()),
-                created_at: d.created_at.clone(),
-                size: d.size.map(|s| s as f64),
-                amount: d.amount,
-                currency: d.currency.clone(),
-            })
-            .collect();
-        state.remember_documents(contract_id.as_str(), list.documents);
-        Ok(DocumentsView {
-            documents,
-            limit: list.limit,
-            filled_limit: list.filled_limit,
-        })
-    }
-    .await;
-    super::emit_token_state(&app, &active, &result).await;
-    track(&state, result)
 }
 
 fn invalid(fields: Vec<FieldError>) -> CoreError {

@@ -3,8 +3,9 @@
 //! Why in Rust: bytes never cross IPC (style note 5). Rust shows the dialog, streams the download to a
 //! temporary file beside the target, fsyncs and renames it, and returns only the path.
 
+use super::documents::chosen_documents;
 use super::track;
-use crate::dto::{BulkFileView, BulkOutcome, BulkProgress, SaveOutcome};
+use crate::dto::{BulkFileView, BulkOutcome, BulkProgress, DocumentChoice, SaveOutcome};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::DocumentId;
@@ -67,7 +68,8 @@ pub async fn download_document(
     track(&state, result)
 }
 
-/// Asks for a folder, then saves the documents there (resumable, progress events, cancellable).
+/// Asks for a folder, then saves the chosen documents there (resumable, progress events,
+/// cancellable).
 /// `None` when the user closed the dialog.
 #[tauri::command]
 #[specta::specta]
@@ -75,12 +77,13 @@ pub async fn download_documents(
     app: AppHandle,
     state: State<'_, AppState>,
     contract: String,
-    document_ids: Vec<String>,
+    choice: DocumentChoice,
     zipped: bool,
 ) -> AppResult<Option<BulkOutcome>> {
     let result = async {
         let contract = parse_contract(&contract)?;
         let active = state.active()?;
+        let documents = chosen_documents(&state, contract.as_str(), &choice)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         app.dialog()
             .file()
@@ -94,7 +97,6 @@ pub async fn download_documents(
         let folder = folder
             .into_path()
             .map_err(|e| AppError::new("dialog", e.to_string()))?;
-        let documents = state.documents_by_id(contract.as_str(), &document_ids);
         let cancel = state.begin_bulk()?;
         let started = Instant::now();
         let last_emit = AtomicU64::new(0);

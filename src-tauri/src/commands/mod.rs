@@ -5,6 +5,7 @@
 
 pub mod connection;
 pub mod data;
+pub mod documents;
 pub mod files;
 pub mod profiles;
 

@@ -19,7 +19,7 @@
 // - click → rows: inside the page, `performance.now()` just before `click()`, and the UI's
 //   `ccs:documents-visible` mark after the rows are painted.
 // - typing → list updated: a real key press through WebDriver; the page records the key event's
-//   `timeStamp` and, after the input is handled, the end of the next painted frame.
+//   `timeStamp`, and the UI's `ccs:documents-updated` mark after the new filter's rows are painted.
 // - memory: the sum of `Pss:` of /proc/<pid>/smaps_rollup over the app and all its descendants
 //   (WebKitWebProcess, WebKitNetworkProcess), after the UI has been still for CCS_BENCH_SETTLE_MS.
 
@@ -31,6 +31,7 @@ import { appPath, ccsPath, documentCount, openSession, run, shown, startDriver, 
 
 const CONTRACTS_VISIBLE = "ccs:contracts-visible";
 const DOCUMENTS_VISIBLE = "ccs:documents-visible";
+const DOCUMENTS_UPDATED = "ccs:documents-updated";
 const WINDOW_SHOWN = "bench:window-shown";
 /** What is typed into the documents filter, one key at a time, then erased key by key. */
 const FILTER_TEXT = "invoice 202503";
@@ -233,9 +234,12 @@ async function openDocuments(browser) {
   return opened;
 }
 
-/** Records, per key press, the key event's time and the end of the frame painted after its input. */
+/**
+ * Records, per key press, the key event's time and the UI's `ccs:documents-updated` mark: set after the
+ * rows of the new filter (fetched from the app's Rust side) are painted.
+ */
 async function watchFilter(browser) {
-  await browser.execute(() => {
+  await browser.execute((mark) => {
     const input = document.querySelector('[data-testid="filter-search"]');
     const log = [];
     window.__benchKeys = log;
@@ -245,13 +249,14 @@ async function watchFilter(browser) {
     });
     input.addEventListener("input", () => {
       const at = pressed;
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          log.push({ ms: performance.now() - at, shown: document.querySelectorAll('[data-testid^="document-row-"]').length });
-        }, 0),
-      );
+      const poll = setInterval(() => {
+        const painted = performance.getEntriesByName(mark).find((entry) => entry.startTime > at);
+        if (painted === undefined) return;
+        clearInterval(poll);
+        log.push({ ms: painted.startTime - at, shown: document.querySelectorAll('[data-testid^="document-row-"]').length });
+      }, 5);
     });
-  });
+  }, DOCUMENTS_UPDATED);
 }
 
 async function typeMeasured(browser, key, count) {
@@ -338,6 +343,9 @@ async function main() {
   }
   let loaded = await documentCount(browser);
   result.firstLoaded = loaded.total;
+  // Where the loaded memory comes from: the screens visited, or the rows loaded after.
+  result.opened = await memory(pid);
+  console.log(`bench gui: documents screen with ${loaded.total} rows, PSS ${(result.opened.pssKb / 1024).toFixed(1)} MiB`);
   result.loadMore = [];
   while (loaded.total < config.documents) {
     const before = loaded.total;

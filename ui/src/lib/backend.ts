@@ -29,8 +29,9 @@ export type AuthCheckView = Ok<Commands["authCheck"]>;
 export type ContractView = Ok<Commands["listContracts"]>[number];
 export type ContractDetailView = Ok<Commands["contractDetail"]>;
 export type DetailField = ContractDetailView["fields"][number];
-export type DocumentsView = Ok<Commands["listDocuments"]>;
-export type DocumentView = DocumentsView["documents"][number];
+export type DocumentsLoaded = Ok<Commands["loadDocuments"]>;
+export type DocumentRowsView = Ok<Commands["documentRows"]>;
+export type DocumentView = DocumentRowsView["rows"][number];
 export type SaveOutcome = Ok<Commands["downloadDocument"]>;
 export type BulkOutcome = NonNullable<Ok<Commands["downloadDocuments"]>>;
 export type BulkFileView = BulkOutcome["files"][number];
@@ -43,7 +44,13 @@ export type TokenState = Parameters<Parameters<typeof events.tokenState.listen>[
 // What the UI sends: every field present (null for "none"), civility as one of the two values.
 export type Civility = "Mr" | "Mrs";
 export type ProfileInput = Required<Parameters<Commands["saveProfile"]>[0]>;
-export type DocumentsQueryInput = Required<Parameters<Commands["listDocuments"]>[1]>;
+export type DocumentsQueryInput = Required<Parameters<Commands["loadDocuments"]>[1]>;
+export type RowsRequest = Parameters<Commands["documentRows"]>[1];
+export type DocumentFilterInput = Required<RowsRequest["filter"]>;
+export type DocumentSortInput = RowsRequest["sort"];
+export type SelectionChange = Parameters<Commands["selectDocuments"]>[1];
+/** Which documents a bulk save takes: the selected ones, or the invoices a filter shows. */
+export type DocumentChoice = Parameters<Commands["downloadDocuments"]>[1];
 export type NewUserInput = Required<Parameters<Commands["createUser"]>[1]> & { civility: Civility };
 export type NewContractInput = Required<Parameters<Commands["createContract"]>[0]> & { referentCivility: Civility };
 
@@ -74,14 +81,20 @@ export const authCheck = (): Promise<AuthCheckView> => unwrap(commands.authCheck
 // Contracts and documents.
 export const listContracts = (): Promise<ContractView[]> => unwrap(commands.listContracts());
 export const contractDetail = (contract: string): Promise<ContractDetailView> => unwrap(commands.contractDetail(contract));
-export const listDocuments = (contract: string, query: DocumentsQueryInput): Promise<DocumentsView> =>
-  unwrap(commands.listDocuments(contract, query));
+/** Lists a contract's documents into the app (the list stays in Rust); rows come from documentRows. */
+export const loadDocuments = (contract: string, query: DocumentsQueryInput): Promise<DocumentsLoaded> =>
+  unwrap(commands.loadDocuments(contract, query));
+/** A window of the listed documents, filtered and sorted, with the counts the page prints. */
+export const documentRows = (contract: string, request: RowsRequest): Promise<DocumentRowsView> =>
+  unwrap(commands.documentRows(contract, request));
+export const selectDocuments = (contract: string, change: SelectionChange): Promise<null> =>
+  unwrap(commands.selectDocuments(contract, change));
 /** Shows the native save dialog in Rust and streams the file there; bytes never cross IPC. */
 export const downloadDocument = (contract: string, documentId: string, suggestedName: string): Promise<SaveOutcome> =>
   unwrap(commands.downloadDocument(contract, documentId, suggestedName));
 /** Shows the native folder picker in Rust; null when the person closed it. */
-export const downloadDocuments = (contract: string, documentIds: string[], zipped: boolean): Promise<BulkOutcome | null> =>
-  unwrap(commands.downloadDocuments(contract, documentIds, zipped));
+export const downloadDocuments = (contract: string, choice: DocumentChoice, zipped: boolean): Promise<BulkOutcome | null> =>
+  unwrap(commands.downloadDocuments(contract, choice, zipped));
 export const cancelDownloads = (): Promise<null> => unwrap(commands.cancelDownloads());
 
 /** Calls `handler` on each bulk-download progress event until the returned function is called. */

@@ -4,8 +4,10 @@
 
 /** The contracts list has been painted (the end of a cold start). */
 export const CONTRACTS_VISIBLE = "ccs:contracts-visible";
-/** The documents list has been painted with its rows. */
+/** The documents list has been painted with its rows, after a load. */
 export const DOCUMENTS_VISIBLE = "ccs:documents-visible";
+/** The documents list has been painted with the rows of a new filter or sort. */
+export const DOCUMENTS_UPDATED = "ccs:documents-updated";
 
 /**
  * Records `name` once the DOM changes made now have been painted: the animation frame runs just

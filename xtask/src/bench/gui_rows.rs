@@ -376,7 +376,7 @@ fn gui_rows(measured: &Value, sizes: &GuiSizes, profile: &str) -> Result<Vec<Row
                 if load_more.is_empty() { "not needed".to_owned() } else { load_more.join(", ") }
             ),
             format!(
-                "the filter: \"{}\" typed then erased one real key press at a time (WebDriver), each timed from the key event's timeStamp to the end of the next painted frame after the input; the goal is judged on the slowest key",
+                "the filter: \"{}\" typed then erased one real key press at a time (WebDriver), each timed from the key event's timeStamp to the UI's mark after the new filter's rows (asked of the app's Rust side) are painted; the goal is judged on the slowest key",
                 measured["filterText"].as_str().unwrap_or("invoice 202503")
             ),
         ],

@@ -158,6 +158,7 @@ export const en = {
 
   "documents.title": "Invoices and documents",
   "documents.loading": "Loading documents…",
+  "documents.loadingRow": "Loading…",
   "documents.filters": "Filter documents",
   "documents.search": "Search",
   "documents.searchPlaceholder": "File name, number, period…",

@@ -160,6 +160,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
 
   "documents.title": "Factures et documents",
   "documents.loading": "Chargement des documents…",
+  "documents.loadingRow": "Chargement…",
   "documents.filters": "Filtrer les documents",
   "documents.search": "Rechercher",
   "documents.searchPlaceholder": "Nom de fichier, numéro, période…",
