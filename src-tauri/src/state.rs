@@ -6,7 +6,7 @@
 
 use crate::dto::ProxyChoice;
 use crate::error::{AppError, AppResult};
-use ccs_api::{Client, Document};
+use ccs_api::Client;
 use ccs_core::catalog::Catalog;
 use ccs_core::profiles::ProfileStore;
 use ccs_core::secrets::Keychain;
@@ -122,14 +122,13 @@ impl AppState {
         &self.sandbox
     }
 
-    /// Keeps a contract's freshly listed documents (the only copy: the page asks for the rows it
+    /// Keeps a contract's freshly listed documents (their only copy: the page asks for the rows it
     /// shows); a new list of the same contract keeps the selection of documents still listed.
-    pub fn store_documents(&self, contract: &str, documents: Vec<Document>) {
+    pub fn store_catalog(&self, contract: &str, mut catalog: Catalog) {
         let mut catalogs = lock(&self.catalogs);
-        let catalog = match catalogs.get(contract) {
-            Some(previous) => previous.replaced_by(documents),
-            None => Catalog::new(documents),
-        };
+        if let Some(previous) = catalogs.remove(contract) {
+            catalog.keep_selection_of(&previous);
+        }
         catalogs.insert(contract.to_owned(), catalog);
     }
 

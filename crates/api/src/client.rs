@@ -10,8 +10,8 @@ use crate::credentials::{Credentials, Redactor};
 use crate::error::{ApiError, Call, FailedResponse};
 use crate::ids::ContractId;
 use crate::model::{
-    ContractDetail, ContractSummary, CreatedUser, DocumentList, DocumentsQuery, DocumentsWire,
-    NewContract, NewUser, User,
+    ContractDetail, ContractSummary, CreatedUser, Document, DocumentList, DocumentsQuery,
+    DocumentsSeed, ListedDocuments, NewContract, NewUser, User,
 };
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::token::{AccessToken, Lease, TokenCache, TokenWire};
@@ -186,6 +186,26 @@ impl Client {
         contract: &ContractId,
         query: &DocumentsQuery,
     ) -> Result<DocumentList, ApiError> {
+        let mut documents = Vec::new();
+        let listed = self
+            .list_documents_each(contract, query, &mut |d| documents.push(d))
+            .await?;
+        Ok(DocumentList {
+            documents,
+            limit: listed.limit,
+            filled_limit: listed.filled_limit,
+        })
+    }
+
+    /// `GET /documents` like [`Client::list_documents`], each document handed to `each` as soon as
+    /// it is read: a caller that keeps documents in a compact form of its own never holds the whole
+    /// list twice. On an error, the documents already handed over are a part of the answer only.
+    pub async fn list_documents_each(
+        &self,
+        contract: &ContractId,
+        query: &DocumentsQuery,
+        each: &mut (dyn FnMut(Document) + Send),
+    ) -> Result<ListedDocuments, ApiError> {
         let call = Call::ListDocuments(contract.clone());
         let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
         let mut url = self.api_url(&["documents"]);
@@ -207,18 +227,26 @@ impl Client {
                     .header(CONTRACT_HEADER, contract.as_str())
             })
             .await?;
-        let wire: DocumentsWire = self
-            .json(
-                response,
-                "a JSON array of documents or {\"documents\": null}",
-            )
-            .await?;
-        let documents = wire.into_documents();
-        let filled_limit = documents.len() >= limit as usize;
-        Ok(DocumentList {
-            documents,
+        let mut count = 0usize;
+        let mut counted = |document: Document| {
+            count += 1;
+            each(document);
+        };
+        self.parse(
+            response,
+            "a JSON array of documents or {\"documents\": null}",
+            |bytes| {
+                use serde::de::DeserializeSeed;
+                let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+                DocumentsSeed(&mut counted).deserialize(&mut deserializer)?;
+                deserializer.end()
+            },
+        )
+        .await?;
+        Ok(ListedDocuments {
+            count,
             limit,
-            filled_limit,
+            filled_limit: count >= limit as usize,
         })
     }
 
@@ -493,13 +521,25 @@ impl Client {
         response: Response,
         expected: &str,
     ) -> Result<T, ApiError> {
+        self.parse(response, expected, |bytes| serde_json::from_slice(bytes))
+            .await
+    }
+
+    /// Reads the whole body and parses it with `parse`; a body that does not parse is an
+    /// unexpected response (its start, scrubbed of secrets, in the error).
+    async fn parse<T>(
+        &self,
+        response: Response,
+        expected: &str,
+        parse: impl FnOnce(&[u8]) -> serde_json::Result<T>,
+    ) -> Result<T, ApiError> {
         let request_id = request_id(response.headers());
         let host = Self::host_of(response.url());
         let bytes = response
             .bytes()
             .await
             .map_err(|e| ApiError::from_transport(&host, &e, &self.redactor))?;
-        serde_json::from_slice(&bytes).map_err(|error| ApiError::UnexpectedResponse {
+        parse(&bytes).map_err(|error| ApiError::UnexpectedResponse {
             expected: expected.to_owned(),
             got: format!(
                 "{} ({})",

@@ -297,56 +297,104 @@ pub struct DocumentList {
     pub filled_limit: bool,
 }
 
-/// The two shapes `GET /documents` answers with: an array, or `{"documents": null}`.
-///
-/// Read by a visitor that looks at the first token, not as a `#[serde(untagged)]` enum: untagged
-/// buffers the whole answer into serde's generic tree before trying each shape, which for a list of
-/// 100,000 documents is a transient copy several times the size of the documents themselves.
-pub(crate) struct DocumentsWire(Vec<Document>);
+/// What `GET /documents` gave, once its documents were handed over one by one
+/// ([`crate::Client::list_documents_each`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListedDocuments {
+    /// How many documents the answer held.
+    pub count: usize,
+    /// The limit that was asked for.
+    pub limit: u32,
+    /// True when the answer has as many documents as the limit: there may be more.
+    pub filled_limit: bool,
+}
 
-impl DocumentsWire {
-    /// The documents, empty for the null shape.
-    pub(crate) fn into_documents(self) -> Vec<Document> {
-        self.0
+/// Reads the two shapes `GET /documents` answers with — an array, or `{"documents": null}` — and
+/// hands each document to a function as soon as it is read.
+///
+/// Why a visitor: a `#[serde(untagged)]` enum buffers the whole answer into serde's generic tree
+/// before trying each shape. Why one document at a time: a caller that keeps the documents in a form
+/// of its own (the app's catalog) never holds 100,000 `Document`s besides it, and the memory each one
+/// used is reused for the next.
+pub(crate) struct DocumentsSeed<'f, F>(pub(crate) &'f mut F);
+
+impl<'de, F: FnMut(Document)> serde::de::DeserializeSeed<'de> for DocumentsSeed<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(Shapes(self.0))
     }
 }
 
-impl<'de> Deserialize<'de> for DocumentsWire {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Shapes;
+/// Either shape.
+struct Shapes<'f, F>(&'f mut F);
 
-        impl<'de> serde::de::Visitor<'de> for Shapes {
-            type Value = Vec<Document>;
+impl<'de, F: FnMut(Document)> serde::de::Visitor<'de> for Shapes<'_, F> {
+    type Value = ();
 
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of documents, or an object with a `documents` field")
-            }
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of documents, or an object with a `documents` field")
+    }
 
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                seq: A,
-            ) -> Result<Self::Value, A::Error> {
-                Vec::<Document>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
-            }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        each_element(seq, self.0)
+    }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut documents = None;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    if key == "documents" {
-                        documents = map.next_value::<Option<Vec<Document>>>()?;
-                    } else {
-                        map.next_value::<serde::de::IgnoredAny>()?;
-                    }
-                }
-                Ok(documents.unwrap_or_default())
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "documents" {
+                map.next_value_seed(NullableDocuments(&mut *self.0))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-
-        deserializer.deserialize_any(Shapes).map(DocumentsWire)
+        Ok(())
     }
+}
+
+/// The `documents` field: an array or null.
+struct NullableDocuments<'f, F>(&'f mut F);
+
+impl<'de, F: FnMut(Document)> serde::de::DeserializeSeed<'de> for NullableDocuments<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, F: FnMut(Document)> serde::de::Visitor<'de> for NullableDocuments<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of documents, or null")
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        each_element(seq, self.0)
+    }
+}
+
+fn each_element<'de, A: serde::de::SeqAccess<'de>, F: FnMut(Document)>(
+    mut seq: A,
+    each: &mut F,
+) -> Result<(), A::Error> {
+    while let Some(document) = seq.next_element::<Document>()? {
+        each(document);
+    }
+    Ok(())
 }
 
 /// How a person is addressed; the customer space offers exactly these two.
@@ -465,33 +513,40 @@ mod tests {
         assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"creditNotes\"");
     }
 
+    /// The documents of an answer, read one by one as the client does.
+    fn read_list(json: &str) -> serde_json::Result<Vec<Document>> {
+        use serde::de::DeserializeSeed;
+        let mut documents = Vec::new();
+        let mut deserializer = serde_json::Deserializer::from_str(json);
+        DocumentsSeed(&mut |d| documents.push(d)).deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(documents)
+    }
+
     #[test]
     fn both_list_shapes_and_unknown_fields_are_kept() {
         let array = r#"[{"id":"a1","filename":"f.pdf","period":"202401","documentType":"invoices","vatNumber":"FR1"}]"#;
-        let docs = serde_json::from_str::<DocumentsWire>(array)
-            .unwrap()
-            .into_documents();
+        let docs = read_list(array).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].extra["vatNumber"], "FR1");
         let round = serde_json::to_value(&docs[0]).unwrap();
         assert_eq!(round["vatNumber"], "FR1");
         assert_eq!(round["documentType"], "invoices");
-        let none = serde_json::from_str::<DocumentsWire>(r#"{"documents":null}"#).unwrap();
-        assert!(none.into_documents().is_empty());
+        assert!(read_list(r#"{"documents":null}"#).unwrap().is_empty());
         let wrapped =
             r#"{"total":1,"documents":[{"id":"b2","filename":"g.pdf","period":"202402"}]}"#;
-        let docs = serde_json::from_str::<DocumentsWire>(wrapped)
-            .unwrap()
-            .into_documents();
+        let docs = read_list(wrapped).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].id.as_str(), "b2");
-        let missing = serde_json::from_str::<DocumentsWire>(r#"{"total":0}"#).unwrap();
-        assert!(missing.into_documents().is_empty());
-        for wrong in [r#""text""#, "42", r#"[{"filename":"no id"}]"#] {
-            assert!(
-                serde_json::from_str::<DocumentsWire>(wrong).is_err(),
-                "{wrong}"
-            );
+        assert!(read_list(r#"{"total":0}"#).unwrap().is_empty());
+        for wrong in [
+            r#""text""#,
+            "42",
+            r#"[{"filename":"no id"}]"#,
+            r#"{"documents":{"id":"x"}}"#,
+            "[] []",
+        ] {
+            assert!(read_list(wrong).is_err(), "{wrong}");
         }
     }
 

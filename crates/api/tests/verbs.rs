@@ -51,6 +51,36 @@ async fn lists_contracts_and_reads_details() {
 }
 
 #[tokio::test]
+async fn documents_can_be_read_one_by_one_as_the_list_arrives() {
+    let sandbox = sandbox().await;
+    let (client, _) = client_for(&sandbox);
+    let contract = first_contract(&sandbox);
+    let whole = client
+        .list_documents(&contract, &query(None, 7))
+        .await
+        .unwrap();
+    let mut handed = Vec::new();
+    let listed = client
+        .list_documents_each(&contract, &query(None, 7), &mut |d| handed.push(d))
+        .await
+        .unwrap();
+    assert_eq!(
+        handed, whole.documents,
+        "the same documents, in the same order"
+    );
+    assert_eq!(
+        (listed.count, listed.limit, listed.filled_limit),
+        (7, 7, true)
+    );
+    let all = client
+        .list_documents_each(&contract, &query(None, 100_000), &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(all.count, sandbox.documents(contract.as_str()).len());
+    assert!(!all.filled_limit);
+}
+
+#[tokio::test]
 async fn lists_documents_in_both_shapes_and_reports_a_filled_limit() {
     let sandbox = sandbox().await;
     let (client, _) = client_for(&sandbox);

@@ -11,6 +11,7 @@
 //! place ignoring case (no copy: 100,000 folded copies were 14 MB); the whole list is sorted once per sort order; and typing on narrows
 //! the previous matches instead of scanning every row again.
 
+use crate::listed::ListedDocument;
 use ccs_api::{Document, DocumentId, DocumentType};
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -120,7 +121,7 @@ pub struct ViewCounts {
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogRow<'a> {
     /// The document.
-    pub document: &'a Document,
+    pub document: &'a ListedDocument,
     /// Whether it is selected.
     pub selected: bool,
 }
@@ -128,7 +129,7 @@ pub struct CatalogRow<'a> {
 /// A contract's documents with what browsing them needs (see the module's doc).
 #[derive(Debug, Default)]
 pub struct Catalog {
-    documents: Vec<Document>,
+    documents: Vec<ListedDocument>,
     keys: Vec<RowKeys>,
     selected: Vec<bool>,
     /// The whole list in the order of a sort, computed once per order.
@@ -150,36 +151,63 @@ struct RowKeys {
     time: Option<i64>,
 }
 
-impl Catalog {
-    /// Takes a freshly listed set of documents (in the API's order).
-    pub fn new(documents: Vec<Document>) -> Self {
-        let keys = documents.iter().map(RowKeys::of).collect();
-        let selected = vec![false; documents.len()];
-        Self {
-            documents,
-            keys,
+/// Builds a [`Catalog`] one document at a time, as the list is read (so the whole list never
+/// exists as `Document`s besides the catalog).
+#[derive(Debug, Default)]
+pub struct CatalogBuilder {
+    documents: Vec<ListedDocument>,
+    keys: Vec<RowKeys>,
+}
+
+impl CatalogBuilder {
+    /// Adds the next document of the list (in the API's order).
+    pub fn push(&mut self, document: Document) {
+        let listed = ListedDocument::from(document);
+        self.keys.push(RowKeys::of(&listed));
+        self.documents.push(listed);
+    }
+
+    /// The catalog of the documents pushed, none selected.
+    pub fn build(mut self) -> Catalog {
+        self.documents.shrink_to_fit();
+        self.keys.shrink_to_fit();
+        let selected = vec![false; self.documents.len()];
+        Catalog {
+            documents: self.documents,
+            keys: self.keys,
             selected,
             sorted: None,
             matched: None,
         }
     }
+}
 
-    /// A new list for the same contract ("load more", reload): the documents that were selected and
-    /// are still listed stay selected.
-    pub fn replaced_by(&self, documents: Vec<Document>) -> Self {
-        let kept: HashSet<&DocumentId> = self
+impl Catalog {
+    /// The catalog of a list of documents (in the API's order), none selected.
+    pub fn new(documents: impl IntoIterator<Item = Document>) -> Self {
+        let mut builder = CatalogBuilder::default();
+        for document in documents {
+            builder.push(document);
+        }
+        builder.build()
+    }
+
+    /// Selects the documents that `previous` (an older list of the same contract) had selected and
+    /// this list still holds: "load more" and reloads keep the selection.
+    pub fn keep_selection_of(&mut self, previous: &Catalog) {
+        let kept: HashSet<&str> = previous
             .documents
             .iter()
-            .zip(&self.selected)
-            .filter_map(|(doc, &on)| on.then_some(&doc.id))
+            .zip(&previous.selected)
+            .filter(|(_, &on)| on)
+            .map(|(doc, _)| doc.id())
             .collect();
-        let mut next = Self::new(documents);
-        if !kept.is_empty() {
-            for (doc, on) in next.documents.iter().zip(next.selected.iter_mut()) {
-                *on = kept.contains(&doc.id);
-            }
+        if kept.is_empty() {
+            return;
         }
-        next
+        for (doc, on) in self.documents.iter().zip(self.selected.iter_mut()) {
+            *on = kept.contains(doc.id());
+        }
     }
 
     /// How many documents it holds.
@@ -198,7 +226,7 @@ impl Catalog {
         let present: HashSet<&DocumentType> = self
             .documents
             .iter()
-            .filter_map(|d| d.document_type.as_ref())
+            .filter_map(ListedDocument::document_type)
             .collect();
         let mut others: Vec<DocumentType> = present
             .iter()
@@ -265,7 +293,7 @@ impl Catalog {
         };
         for &i in positions {
             let i = i as usize;
-            if self.documents[i].document_type == Some(DocumentType::Invoices) {
+            if self.documents[i].document_type() == Some(&DocumentType::Invoices) {
                 counts.matched_invoices += 1;
             }
             if self.selected[i] {
@@ -297,7 +325,7 @@ impl Catalog {
 
     /// Selects or clears one document; false when the catalog does not hold it.
     pub fn select(&mut self, id: &DocumentId, selected: bool) -> bool {
-        match self.documents.iter().position(|d| &d.id == id) {
+        match self.documents.iter().position(|d| d.id() == id.as_str()) {
             Some(i) => {
                 self.selected[i] = selected;
                 true
@@ -326,7 +354,7 @@ impl Catalog {
             .iter()
             .zip(&self.selected)
             .filter(|(_, &on)| on)
-            .map(|(doc, _)| doc.clone())
+            .map(|(doc, _)| doc.to_document())
             .collect()
     }
 
@@ -335,7 +363,7 @@ impl Catalog {
         let words = search_words(&filter.search);
         (0..self.documents.len())
             .filter(|&i| self.passes(i as u32, &words, filter))
-            .map(|i| self.documents[i].clone())
+            .map(|i| self.documents[i].to_document())
             .collect()
     }
 
@@ -343,7 +371,7 @@ impl Catalog {
         let i = i as usize;
         let keys = &self.keys[i];
         if let Some(wanted) = &filter.document_type {
-            if self.documents[i].document_type.as_ref() != Some(wanted) {
+            if self.documents[i].document_type() != Some(wanted) {
                 return false;
             }
         }
@@ -383,20 +411,20 @@ impl Catalog {
             let primary = match sort.key {
                 SortKey::Date => missing_last(ka.time, kb.time, directed),
                 SortKey::Period => missing_last(ka.month, kb.month, directed)
-                    .then_with(|| directed(da.period.cmp(&db.period))),
-                SortKey::Amount => missing_last(da.amount, db.amount, directed),
+                    .then_with(|| directed(da.period().cmp(db.period()))),
+                SortKey::Amount => missing_last(da.amount(), db.amount(), directed),
                 SortKey::Name => directed(natural_cmp(na, nb)),
             };
             primary
                 .then_with(|| natural_cmp(na, nb))
-                .then_with(|| da.id.as_str().cmp(db.id.as_str()))
+                .then_with(|| da.id().cmp(db.id()))
         });
         order
     }
 }
 
 impl RowKeys {
-    fn of(doc: &Document) -> Self {
+    fn of(doc: &ListedDocument) -> Self {
         let folded = (!searched_fields(doc).all(str::is_ascii)).then(|| {
             let mut fields = searched_fields(doc).map(fold);
             let name = fields.next().unwrap_or_default();
@@ -409,40 +437,30 @@ impl RowKeys {
             .and_then(|end| u32::try_from(end).ok())
             .unwrap_or(0);
         let created = doc
-            .created_at
-            .as_deref()
+            .created_at()
             .and_then(|t| t.parse::<jiff::Timestamp>().ok())
             .map(jiff::Timestamp::as_millisecond);
         Self {
             folded,
             name_len,
-            month: period_month(&doc.period),
-            time: created.or_else(|| period_time(&doc.period)),
+            month: period_month(doc.period()),
+            time: created.or_else(|| period_time(doc.period())),
         }
     }
 
     /// The name that sorting compares (ignoring ASCII case): the folded one, or the file name itself.
-    fn name<'a>(&'a self, doc: &'a Document) -> &'a str {
+    fn name<'a>(&'a self, doc: &'a ListedDocument) -> &'a str {
         match &self.folded {
             Some(text) => text.get(..self.name_len as usize).unwrap_or(""),
-            None => &doc.filename,
+            None => doc.filename(),
         }
     }
 }
 
 /// What the search words are looked for in, file name first.
-fn searched_fields(doc: &Document) -> impl Iterator<Item = &str> {
-    let kind = doc
-        .document_type
-        .as_ref()
-        .map_or("", DocumentType::wire_name);
-    [
-        doc.filename.as_str(),
-        doc.id.as_str(),
-        doc.period.as_str(),
-        kind,
-    ]
-    .into_iter()
+fn searched_fields(doc: &ListedDocument) -> impl Iterator<Item = &str> {
+    let kind = doc.document_type().map_or("", DocumentType::wire_name);
+    [doc.filename(), doc.id(), doc.period(), kind].into_iter()
 }
 
 /// Whether `haystack` contains `needle` (lower case) when ASCII letters are compared without case.
@@ -629,7 +647,7 @@ mod tests {
         catalog
             .rows(filter, by, 0, usize::MAX)
             .iter()
-            .map(|row| row.document.id.as_str().to_owned())
+            .map(|row| row.document.id().to_owned())
             .collect()
     }
 
@@ -660,9 +678,9 @@ mod tests {
         assert!(contains_ignoring_case("abc", ""));
         assert!(!contains_ignoring_case("Invoice", "invoices"));
         assert!(!contains_ignoring_case("Decembre", "décembre"));
-        let keys = RowKeys::of(&doc("a", json!({"filename": "Invoice_March.pdf"})));
+        let keys = RowKeys::of(&doc("a", json!({"filename": "Invoice_March.pdf"})).into());
         assert!(keys.folded.is_none(), "no folded copy of plain ASCII");
-        let keys = RowKeys::of(&doc("f", json!({"filename": "Facture_Décembre.pdf"})));
+        let keys = RowKeys::of(&doc("f", json!({"filename": "Facture_Décembre.pdf"})).into());
         assert_eq!(
             keys.folded.as_deref(),
             Some("facture_decembre.pdf\nf\n202403\ninvoices")
@@ -775,7 +793,7 @@ mod tests {
             ("4", "evolution_2.pdf"),
             ("5", "Invoice_010.pdf"),
         ];
-        let docs = names
+        let docs: Vec<Document> = names
             .iter()
             .map(|(id, name)| doc(id, json!({ "filename": name })))
             .collect();
@@ -869,7 +887,7 @@ mod tests {
             .rows(&all, by, 0, 10)
             .iter()
             .filter(|row| row.selected)
-            .map(|row| row.document.id.as_str().to_owned())
+            .map(|row| row.document.id().to_owned())
             .collect();
         assert_eq!(selected, ["a", "b", "c", "f"]);
         catalog.select_matching(&march, false);
@@ -891,7 +909,8 @@ mod tests {
         let mut more = sample();
         more.retain(|d| d.id.as_str() != "f");
         more.push(doc("g", json!({})));
-        let next = catalog.replaced_by(more);
+        let mut next = Catalog::new(more);
+        next.keep_selection_of(&catalog);
         let kept: Vec<_> = next
             .selected_documents()
             .iter()
@@ -924,7 +943,7 @@ mod tests {
         let page: Vec<_> = catalog
             .rows(&all, by, 2, 3)
             .iter()
-            .map(|row| row.document.id.as_str().to_owned())
+            .map(|row| row.document.id().to_owned())
             .collect();
         assert_eq!(page, ["d", "c", "e"]);
         assert!(catalog.rows(&all, by, 6, 3).is_empty());
@@ -933,7 +952,7 @@ mod tests {
     #[test]
     fn a_hundred_thousand_documents() {
         let kinds = ["invoices", "bills", "comsumptionRatedReports", "reports"];
-        let docs = (0..100_000u32)
+        let docs: Vec<Document> = (0..100_000u32)
             .map(|i| {
                 let month = 201501 + (i / 1000) * 100 + (i % 12);
                 let amount = if i % 7 == 0 {
@@ -976,9 +995,9 @@ mod tests {
         );
         let by_amount = sort(SortKey::Amount, SortDirection::Descending);
         let rows = catalog.rows(&CatalogFilter::default(), by_amount, 0, 1);
-        assert_eq!(rows[0].document.amount, Some(9999.0));
+        assert_eq!(rows[0].document.amount(), Some(9999.0));
         let by_name = sort(SortKey::Name, SortDirection::Ascending);
         let rows = catalog.rows(&filter("bills"), by_name, 0, 1);
-        assert_eq!(rows[0].document.filename, "bills_1.pdf");
+        assert_eq!(rows[0].document.filename(), "bills_1.pdf");
     }
 }

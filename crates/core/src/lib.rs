@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod listed;
 pub mod manifest;
 pub mod naming;
 pub mod postman;

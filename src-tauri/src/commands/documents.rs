@@ -11,8 +11,9 @@ use crate::error::AppResult;
 use crate::state::AppState;
 use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery};
 use ccs_core::catalog::{
-    period_month, Catalog, CatalogFilter, CatalogSort, SortDirection, SortKey,
+    period_month, Catalog, CatalogBuilder, CatalogFilter, CatalogSort, SortDirection, SortKey,
 };
+use ccs_core::listed::ListedDocument;
 use ccs_core::settings::parse_contract;
 use ccs_core::CoreError;
 use tauri::{AppHandle, State};
@@ -40,29 +41,30 @@ pub async fn load_documents(
             .filter(|t| !t.is_empty())
             .map(DocumentType::from_name);
         let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
-        let list = active
+        // Each document goes into the catalog's compact form as it is read.
+        let mut builder = CatalogBuilder::default();
+        let listed = active
             .client
-            .list_documents(
+            .list_documents_each(
                 &contract_id,
                 &DocumentsQuery {
                     document_type,
                     limit,
                 },
+                &mut |document| builder.push(document),
             )
             .await?;
-        let total = count(list.documents.len());
-        state.store_documents(contract_id.as_str(), list.documents);
-        let types = state.with_catalog(contract_id.as_str(), |catalog| {
-            catalog
-                .types()
-                .iter()
-                .map(|t| t.wire_name().to_owned())
-                .collect()
-        })?;
+        let catalog = builder.build();
+        let types = catalog
+            .types()
+            .iter()
+            .map(|t| t.wire_name().to_owned())
+            .collect();
+        state.store_catalog(contract_id.as_str(), catalog);
         Ok(DocumentsLoaded {
-            total,
-            limit: list.limit,
-            filled_limit: list.filled_limit,
+            total: count(listed.count),
+            limit: listed.limit,
+            filled_limit: listed.filled_limit,
             types,
         })
     }
@@ -160,16 +162,16 @@ fn rows_view(
     }
 }
 
-fn document_view(d: &Document, selected: bool) -> DocumentView {
+fn document_view(d: &ListedDocument, selected: bool) -> DocumentView {
     DocumentView {
-        id: d.id.to_string(),
-        filename: d.filename.clone(),
-        period: d.period.clone(),
-        document_type: d.document_type.as_ref().map(|t| t.wire_name().to_owned()),
-        created_at: d.created_at.clone(),
-        size: d.size.map(|s| s as f64),
-        amount: d.amount,
-        currency: d.currency.clone(),
+        id: d.id().to_owned(),
+        filename: d.filename().to_owned(),
+        period: d.period().to_owned(),
+        document_type: d.document_type().map(|t| t.wire_name().to_owned()),
+        created_at: d.created_at().map(str::to_owned),
+        size: d.size().map(|s| s as f64),
+        amount: d.amount(),
+        currency: d.currency().map(str::to_owned),
         selected,
     }
 }
