@@ -189,6 +189,8 @@ pub struct DocumentsQueryInput {
     pub document_type: Option<String>,
     /// At most this many, newest first.
     pub limit: u32,
+    /// Keep the selection of documents still listed ("load more"); a fresh visit starts without.
+    pub keep_selection: bool,
 }
 
 /// A documents list now held by the app (`load_documents`); the page then asks for the rows it shows

@@ -123,11 +123,14 @@ impl AppState {
     }
 
     /// Keeps a contract's freshly listed documents (their only copy: the page asks for the rows it
-    /// shows); a new list of the same contract keeps the selection of documents still listed.
-    pub fn store_catalog(&self, contract: &str, mut catalog: Catalog) {
+    /// shows); with `keep_selection` ("load more"), the documents selected in the previous list and
+    /// still listed stay selected.
+    pub fn store_catalog(&self, contract: &str, mut catalog: Catalog, keep_selection: bool) {
         let mut catalogs = lock(&self.catalogs);
         if let Some(previous) = catalogs.remove(contract) {
-            catalog.keep_selection_of(&previous);
+            if keep_selection {
+                catalog.keep_selection_of(&previous);
+            }
         }
         catalogs.insert(contract.to_owned(), catalog);
     }

@@ -459,6 +459,8 @@ export type DocumentsQueryInput_Deserialize = {
 	documentType?: string | null,
 	/**  At most this many, newest first. */
 	limit: number,
+	/**  Keep the selection of documents still listed ("load more"); a fresh visit starts without. */
+	keepSelection: boolean,
 };
 
 /**  The documents query. */
@@ -467,6 +469,8 @@ export type DocumentsQueryInput_Serialize = {
 	documentType: string | null,
 	/**  At most this many, newest first. */
 	limit: number,
+	/**  Keep the selection of documents still listed ("load more"); a fresh visit starts without. */
+	keepSelection: boolean,
 };
 
 /**  One problem with one form field. */

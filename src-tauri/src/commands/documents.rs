@@ -7,7 +7,7 @@ use crate::dto::{
     DocumentsLoaded, DocumentsQueryInput, RowsRequest, SelectionChange, SortDirectionInput,
     SortKeyInput,
 };
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery};
 use ccs_core::catalog::{
@@ -60,7 +60,7 @@ pub async fn load_documents(
             .iter()
             .map(|t| t.wire_name().to_owned())
             .collect();
-        state.store_catalog(contract_id.as_str(), catalog);
+        state.store_catalog(contract_id.as_str(), catalog, query.keep_selection);
         Ok(DocumentsLoaded {
             total: count(listed.count),
             limit: listed.limit,
@@ -121,13 +121,14 @@ pub async fn select_documents(
     track(&state, result)
 }
 
-/// The documents a bulk save takes, with what the list knows of them (to name the files).
+/// The documents a bulk save takes, with what the list knows of them (to name the files); none is
+/// refused before any folder is asked for.
 pub(crate) fn chosen_documents(
     state: &AppState,
     contract: &str,
     choice: &DocumentChoice,
 ) -> AppResult<Vec<Document>> {
-    match choice {
+    let chosen = match choice {
         DocumentChoice::Selected => {
             state.with_catalog(contract, |catalog| catalog.selected_documents())
         }
@@ -135,7 +136,14 @@ pub(crate) fn chosen_documents(
             let filter = catalog_filter(filter)?.invoices();
             state.with_catalog(contract, |catalog| catalog.matching_documents(&filter))
         }
+    }?;
+    if chosen.is_empty() {
+        return Err(AppError::new(
+            "nothing_chosen",
+            "No document to save: select some, or change the filters.",
+        ));
     }
+    Ok(chosen)
 }
 
 fn rows_view(

@@ -41,6 +41,8 @@ const rustCodes = [
   "not_saved_here",
   "open",
   "sandbox",
+  "not_listed",
+  "nothing_chosen",
 ];
 
 describe("describeError", () => {

@@ -59,6 +59,8 @@ const entries: Readonly<Record<string, Entry>> = {
   not_saved_here: { title: "error.notSavedHere.title" },
   open: { title: "error.open.title", hint: "error.open.hint", showDetail: true },
   sandbox: { title: "error.sandbox.title", hint: "error.support.hint", showDetail: true },
+  not_listed: { title: "error.notListed.title", hint: "error.notListed.hint" },
+  nothing_chosen: { title: "error.nothingChosen.title", hint: "error.nothingChosen.hint" },
 };
 
 const fallback: Entry = { title: "error.unknown.title", hint: "error.support.hint", showDetail: true };

@@ -124,6 +124,31 @@ describe("RowWindow", () => {
     expect(window.row(25)?.id).toBe("d25");
   });
 
+  it("does not report the failure of a view a newer one overtook", async () => {
+    const window = new RowWindow(() => {}, () => {}, 10);
+    await window.show(view(20, "old"), 0, 10);
+    const failing = held(async () => Promise.reject(new Error("down")));
+    const first = window.show(failing.fetch, 0, 10);
+    expect(await window.show(view(5, "new"), 0, 10)).toBe(true);
+    failing.release();
+    expect(await first).toBe(false);
+    expect(window.row(0)?.id).toBe("new0");
+  });
+
+  it("keeps asking the shown view's fetcher for pages after a newer view failed", async () => {
+    const window = new RowWindow(() => {}, () => {}, 10);
+    const requests: [number, number][] = [];
+    await window.show(view(50, "old", requests), 0, 10);
+    await expect(window.show(async () => Promise.reject(new Error("down")), 0, 10)).rejects.toThrow("down");
+    window.need(20, 30);
+    await settle();
+    expect(window.row(25)?.id).toBe("old25");
+    expect(requests).toEqual([
+      [0, 10],
+      [20, 10],
+    ]);
+  });
+
   it("rejects when a view's first request fails, keeping the rows shown", async () => {
     const window = new RowWindow(() => {}, () => {}, 10);
     await window.show(view(20), 0, 10);

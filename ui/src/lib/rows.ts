@@ -24,7 +24,7 @@ export class RowWindow {
   /**
    * @param changed called after rows or counts changed (the component redraws)
    * @param failed called when fetching a page for scrolling failed (the page stays missing and is
-   *   asked again when it comes into view)
+   *   asked again by the next `need` that covers it: a scroll, or the end of the next `show`)
    * @param pageSize rows per request
    */
   constructor(
@@ -45,16 +45,22 @@ export class RowWindow {
 
   /**
    * Shows a new view, fetching the pages of rows `start` to `end` (exclusive) in one request. Resolves
-   * to true once its rows are in, false when a newer view overtook it; rejects when the request
-   * failed (the rows shown stay).
+   * to true once its rows are in, false when a newer view overtook it (even if this one failed);
+   * rejects when the request of the newest view failed (the rows shown, and their view, stay).
    */
   async show(fetcher: FetchRows, start: number, end: number): Promise<boolean> {
     const generation = ++this.generation;
-    this.fetcher = fetcher;
     const first = this.pageOf(start);
     const last = this.pageOf(Math.max(start, end - 1));
-    const answer = await fetcher(first * this.pageSize, (last - first + 1) * this.pageSize);
+    let answer: DocumentRowsView;
+    try {
+      answer = await fetcher(first * this.pageSize, (last - first + 1) * this.pageSize);
+    } catch (error) {
+      if (generation !== this.generation) return false;
+      throw error;
+    }
     if (generation !== this.generation) return false;
+    this.fetcher = fetcher;
     this.pages = new Map();
     this.loading = new Set();
     this.store(answer);
