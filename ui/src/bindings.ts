@@ -7,11 +7,11 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 
 /** Commands */
 export const commands = {
-	/**  Every profile. */
+	/**  Every profile (whether each secret is stored: keychain look-ups, off the main thread). */
 	listProfiles: () => typedError<ProfileView_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_profiles")),
-	/**  Creates, changes or renames a profile; new secrets go to the keychain. */
+	/**  Creates, changes or renames a profile; new secrets go to the keychain (off the main thread). */
 	saveProfile: (input: ProfileInput_Deserialize) => typedError<ProfileView_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_profile", { input })),
-	/**  Removes a profile and its keychain entries. */
+	/**  Removes a profile and its keychain entries (off the main thread). */
 	removeProfile: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_profile", { name })),
 	/**  Makes a profile the default. */
 	setDefaultProfile: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_default_profile", { name })),

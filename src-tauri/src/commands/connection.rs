@@ -73,22 +73,8 @@ pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<Connect
 #[tauri::command]
 #[specta::specta]
 pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
-    // Reading the keychain is a blocking D-Bus conversation; a synchronous command would hold the
-    // main thread, which at this moment is also showing the window and serving the page.
-    let worker = app.clone();
-    let opened = tauri::async_runtime::spawn_blocking(move || {
-        let state = worker.state::<AppState>();
-        start_view(&state)
-    })
-    .await
-    .unwrap_or_else(|error| {
-        Err(AppError::new(
-            "internal",
-            format!("opening the start profile stopped: {error}"),
-        ))
-    });
-    let state = app.state::<AppState>();
-    match track(&state, opened)? {
+    // The keychain is read off the main thread, which at this moment also shows the window.
+    match super::off_main_thread(&app, start_view).await? {
         StartStep::Answer(view) => Ok(view),
         // A profile just connected: its contracts come with this answer, saving the page a second
         // command (each first call of a command costs a CORS preflight on Linux; docs/benchmarks.md).

@@ -10,9 +10,29 @@ pub mod files;
 pub mod profiles;
 
 use crate::dto::TokenState;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::{Active, AppState};
+use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
+
+/// Runs `work` on the blocking pool with the app's state, and records its error. Why: the keychain
+/// is a blocking D-Bus conversation (and profiles are files); a synchronous command would run it on
+/// the main thread, which also draws the window and serves the page.
+pub async fn off_main_thread<T: Send + 'static>(
+    app: &AppHandle,
+    work: impl FnOnce(&AppState) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let worker = app.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || work(&worker.state::<AppState>()))
+        .await
+        .unwrap_or_else(|error| {
+            Err(AppError::new(
+                "internal",
+                format!("the command stopped: {error}"),
+            ))
+        });
+    track(&app.state::<AppState>(), result)
+}
 
 /// Records a failed command's error for "Copy diagnostics", and passes the result on.
 pub fn track<T>(state: &AppState, result: AppResult<T>) -> AppResult<T> {

@@ -1,6 +1,6 @@
 //! Profiles: the same file and keychain entries as `ccs`. Secrets go in, never out.
 
-use super::track;
+use super::{off_main_thread, track};
 use crate::dto::{ImportOutcome, ProfileInput, ProfileView, SecretStatusView};
 use crate::error::{AppError, AppResult, FieldErrorView};
 use crate::state::{AppState, SANDBOX_PROFILE};
@@ -36,11 +36,11 @@ pub fn view(state: &AppState, profile: Profile, default: Option<&str>) -> Profil
     }
 }
 
-/// Every profile.
+/// Every profile (whether each secret is stored: keychain look-ups, off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn list_profiles(state: State<'_, AppState>) -> AppResult<Vec<ProfileView>> {
-    track(&state, list(&state))
+pub async fn list_profiles(app: AppHandle) -> AppResult<Vec<ProfileView>> {
+    off_main_thread(&app, list).await
 }
 
 fn list(state: &AppState) -> AppResult<Vec<ProfileView>> {
@@ -64,11 +64,11 @@ fn blank_to_none(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// Creates, changes or renames a profile; new secrets go to the keychain.
+/// Creates, changes or renames a profile; new secrets go to the keychain (off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn save_profile(state: State<'_, AppState>, input: ProfileInput) -> AppResult<ProfileView> {
-    track(&state, save(&state, input))
+pub async fn save_profile(app: AppHandle, input: ProfileInput) -> AppResult<ProfileView> {
+    off_main_thread(&app, move |state| save(state, input)).await
 }
 
 fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
@@ -151,20 +151,18 @@ fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
     Ok(view(state, profile, default.as_deref()))
 }
 
-/// Removes a profile and its keychain entries.
+/// Removes a profile and its keychain entries (off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn remove_profile(state: State<'_, AppState>, name: String) -> AppResult<()> {
-    track(
-        &state,
-        (|| {
-            state.store.require(&name)?;
-            state.keychain.remove_profile(&name)?;
-            state.store.remove(&name)?;
-            state.clear_active_if(&name);
-            Ok(())
-        })(),
-    )
+pub async fn remove_profile(app: AppHandle, name: String) -> AppResult<()> {
+    off_main_thread(&app, move |state| {
+        state.store.require(&name)?;
+        state.keychain.remove_profile(&name)?;
+        state.store.remove(&name)?;
+        state.clear_active_if(&name);
+        Ok(())
+    })
+    .await
 }
 
 /// Makes a profile the default.
