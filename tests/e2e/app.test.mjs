@@ -2,7 +2,8 @@
 // first run → demo data → contracts → contract detail → documents → filter → save one PDF through the
 // real GTK save dialog (bytes checked against `ccs download`) → bulk save to a folder through the real
 // folder picker → create a user (bad email, then good) → create a contract → settings (French) →
-// connect a profile with a wrong secret. axe-core checks every main screen on the way.
+// connect a profile with a wrong secret → restart: the default profile opens by itself. axe-core
+// checks every main screen on the way.
 //
 // Runs inside `cargo xtask test` (Xvfb, private D-Bus, throwaway gnome-keyring, temporary HOME and
 // CCS_CONFIG_DIR). The steps share one app session and run in order; after a failed step the rest
@@ -13,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { axeViolations, describeViolations } from "./lib/axe.mjs";
 import { answerFolderDialog, answerSaveDialog } from "./lib/dialogs.mjs";
@@ -391,5 +393,20 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     const everything = await browser.execute(() => document.body.innerText);
     assert.ok(!everything.includes("definitely-not-the-secret"), "the secret is never shown");
     await accessible("settings with an error");
+  });
+
+  step("a returning user: the default profile opens by itself at the next start", async () => {
+    // The demo made its profile the default; the profile added since did not change that.
+    await shown(browser, "profile-default-Sandbox");
+    await browser.deleteSession();
+    // The app allows one instance: the next start must not meet the one that is closing.
+    const until = Date.now() + 15000;
+    while (spawnSync("pgrep", ["-x", "customer-space"]).status === 0 && Date.now() < until) await sleep(100);
+    browser = await openApp();
+    await shown(browser, "screen-contracts", 30000);
+    await shown(browser, "sandbox-badge");
+    const rows = await browser.$$('[data-testid^="contract-row-"]');
+    assert.ok(rows.length > 0, "the contracts are listed without a click");
+    assert.equal(await byTestId(browser, "screen-first-run").isExisting(), false, "no first-run screen");
   });
 });
