@@ -160,6 +160,17 @@ pub struct CatalogBuilder {
 }
 
 impl CatalogBuilder {
+    /// A builder with room for `documents` (the limit asked for). Why: a list grown by doubling is
+    /// copied at each step while the documents' text is allocated in between, leaving the outgrown
+    /// copies to the allocator; room made once is touched only as far as it is used, and `build`
+    /// gives back the rest.
+    pub fn with_capacity(documents: usize) -> Self {
+        Self {
+            documents: Vec::with_capacity(documents),
+            keys: Vec::with_capacity(documents),
+        }
+    }
+
     /// Adds the next document of the list (in the API's order).
     pub fn push(&mut self, document: Document) {
         let listed = ListedDocument::from(document);

@@ -42,7 +42,7 @@ pub async fn load_documents(
             .map(DocumentType::from_name);
         let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
         // Each document goes into the catalog's compact form as it is read.
-        let mut builder = CatalogBuilder::default();
+        let mut builder = CatalogBuilder::with_capacity(limit as usize);
         let listed = active
             .client
             .list_documents_each(
