@@ -104,11 +104,16 @@ pub async fn select_documents(
         let contract = parse_contract(&contract)?;
         match change {
             SelectionChange::One { id, selected } => {
-                let id =
-                    DocumentId::parse(&id).map_err(|e| CoreError::field("id", e.to_string()))?;
-                state.with_catalog(contract.as_str(), |catalog| {
-                    catalog.select(&id, selected);
-                })
+                // As the list sent it: the catalog holds the server's ids unchecked.
+                let id = DocumentId::from_server(id);
+                if state.with_catalog(contract.as_str(), |catalog| catalog.select(&id, selected))? {
+                    Ok(())
+                } else {
+                    Err(AppError::new(
+                        "not_listed",
+                        "This document is no longer in the list: open the contract's documents again.",
+                    ))
+                }
             }
             SelectionChange::Matching { filter, selected } => {
                 let filter = catalog_filter(&filter)?;
