@@ -39,9 +39,9 @@ pub use download::{DownloadProgress, DownloadRequest, DownloadedFile};
 pub use error::ApiError;
 pub use ids::{ClientId, ContractId, ContractIdError, DocumentId, DocumentIdError, UserId};
 pub use model::{
-    Civility, Contact, ContractDetail, ContractSummary, CreatedUser, Customer, Document,
-    DocumentList, DocumentType, DocumentsQuery, ExtraFields, ListedDocuments, NewContract, NewUser,
-    Offer, User,
+    period_year_month, Civility, Contact, ContractDetail, ContractSummary, CreatedUser, Customer,
+    Document, DocumentList, DocumentType, DocumentsQuery, ExtraFields, ListedDocuments,
+    NewContract, NewUser, Offer, User,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secrecy::{ExposeSecret, SecretString};

@@ -261,14 +261,20 @@ impl Document {
 
     /// The `YYYYMM` part of the period as (year, month), when the period is well formed.
     pub fn year_month(&self) -> Option<(u16, u8)> {
-        let digits = self.period.get(..6)?;
-        if !digits.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let year: u16 = digits[..4].parse().ok()?;
-        let month: u8 = digits[4..].parse().ok()?;
-        (1..=12).contains(&month).then_some((year, month))
+        period_year_month(&self.period)
     }
+}
+
+/// The `YYYYMM` start of a document period (`YYYYMM` or `YYYYMMDD`) as (year, month), when it has
+/// one: for callers that keep periods without a whole [`Document`].
+pub fn period_year_month(period: &str) -> Option<(u16, u8)> {
+    let digits = period.get(..6)?;
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let year: u16 = digits[..4].parse().ok()?;
+    let month: u8 = digits[4..].parse().ok()?;
+    (1..=12).contains(&month).then_some((year, month))
 }
 
 /// What to ask `GET /documents` for.

@@ -8,11 +8,11 @@
 //!
 //! Why it is fast enough per key press: a document whose text has accents or other non-ASCII letters
 //! is folded (lower case, no accents) once, when the list arrives, and plain ASCII text is matched in
-//! place ignoring case (no copy: 100,000 folded copies were 14 MB); the whole list is sorted once per sort order; and typing on narrows
-//! the previous matches instead of scanning every row again.
+//! place ignoring case (no copy: 100,000 folded copies were 14 MB); the whole list is sorted once per
+//! sort order; and typing on narrows the previous matches instead of scanning every row again.
 
 use crate::listed::ListedDocument;
-use ccs_api::{Document, DocumentId, DocumentType};
+use ccs_api::{period_year_month, Document, DocumentId, DocumentType};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use unicode_normalization::char::is_combining_mark;
@@ -254,7 +254,7 @@ impl Catalog {
 
     /// The positions (in the catalog) of the documents `filter` shows, in `sort` order. Cached: the
     /// same filter and sort cost nothing, a narrower search scans only the previous matches.
-    pub fn view(&mut self, filter: &CatalogFilter, sort: CatalogSort) -> &[u32] {
+    fn view(&mut self, filter: &CatalogFilter, sort: CatalogSort) -> &[u32] {
         self.refresh(filter, sort);
         self.current()
     }
@@ -522,11 +522,12 @@ fn search_words(search: &str) -> Vec<String> {
 
 /// The month a period names (`YYYYMM…`), or `None` when it does not start with one.
 pub fn period_month(period: &str) -> Option<YearMonthNumber> {
-    let digits = period
-        .get(..6)
-        .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))?;
-    let number: YearMonthNumber = digits.parse().ok()?;
-    (1..=12).contains(&(number % 100)).then_some(number)
+    period_year_month(period).map(|(year, month)| u32::from(year) * 100 + u32::from(month))
+}
+
+/// Whether a number names a month as `YYYYMM` (what a filter's months must be).
+pub fn is_year_month(number: YearMonthNumber) -> bool {
+    (100_000..=999_999).contains(&number) && (1..=12).contains(&(number % 100))
 }
 
 /// A period's day (`YYYYMMDD`) or first day (`YYYYMM`) at midnight UTC, in milliseconds.
@@ -673,6 +674,8 @@ mod tests {
         assert_eq!(period_month("202413"), None);
         assert_eq!(period_month("March"), None);
         assert_eq!(period_month("2024"), None);
+        assert!(is_year_month(202403));
+        assert!(!is_year_month(202413) && !is_year_month(2024) && !is_year_month(20240101));
     }
 
     #[test]

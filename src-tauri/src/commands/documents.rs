@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery};
 use ccs_core::catalog::{
-    period_month, Catalog, CatalogBuilder, CatalogFilter, CatalogSort, SortDirection, SortKey,
+    is_year_month, Catalog, CatalogBuilder, CatalogFilter, CatalogSort, SortDirection, SortKey,
 };
 use ccs_core::listed::ListedDocument;
 use ccs_core::settings::parse_contract;
@@ -34,12 +34,7 @@ pub async fn load_documents(
     let active = track(&state, state.active())?;
     let result = async {
         let contract_id = parse_contract(&contract)?;
-        let document_type = query
-            .document_type
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(DocumentType::from_name);
+        let document_type = document_type_of(query.document_type.as_deref());
         let limit = query.limit.clamp(1, DocumentsQuery::MAX_LIMIT);
         // Each document goes into the catalog's compact form as it is read.
         let mut builder = CatalogBuilder::with_capacity(limit as usize);
@@ -192,7 +187,7 @@ fn document_view(d: &ListedDocument, selected: bool) -> DocumentView {
 /// The filter as the core reads it; a month that is no month is refused, named by its field.
 fn catalog_filter(input: &DocumentFilterInput) -> Result<CatalogFilter, CoreError> {
     let month = |field: &'static str, value: Option<u32>| match value {
-        Some(number) if period_month(&number.to_string()) != Some(number) => Err(CoreError::field(
+        Some(number) if !is_year_month(number) => Err(CoreError::field(
             field,
             format!("{number} is not a month (YYYYMM, e.g. 202403)"),
         )),
@@ -200,15 +195,17 @@ fn catalog_filter(input: &DocumentFilterInput) -> Result<CatalogFilter, CoreErro
     };
     Ok(CatalogFilter {
         search: input.search.clone(),
-        document_type: input
-            .document_type
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(DocumentType::from_name),
+        document_type: document_type_of(input.document_type.as_deref()),
         from: month("from", input.from)?,
         to: month("to", input.to)?,
     })
+}
+
+/// A type as the page sends it (any spelling; blank for all).
+fn document_type_of(text: Option<&str>) -> Option<DocumentType> {
+    text.map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(DocumentType::from_name)
 }
 
 fn catalog_sort(input: DocumentSortInput) -> CatalogSort {
