@@ -5,6 +5,7 @@
 
 pub mod bulk;
 pub mod catalog;
+mod disk;
 pub mod error;
 pub mod export;
 pub mod import;

@@ -4,12 +4,11 @@
 //! holds: the body goes to a temporary file beside the target, is fsynced, then renamed over the
 //! target, so a cut connection never leaves half a PDF under the chosen name.
 
-use crate::bulk::WRITE_BUFFER;
+use crate::disk::DiskWriter;
 use crate::error::CoreError;
 use crate::manifest::temp_path;
 use ccs_api::{Client, ContractId, DocumentId, DownloadRequest, DownloadedFile};
 use std::path::{Path, PathBuf};
-use tokio::io::{AsyncWriteExt, BufWriter};
 
 /// A document saved where the user asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +41,7 @@ pub async fn save_document(
         let created = tokio::fs::File::create(&temp)
             .await
             .map_err(|e| io_error(&temp, e))?;
-        let mut file = BufWriter::with_capacity(WRITE_BUFFER, created);
+        let mut file = DiskWriter::new(created.into_std().await);
         let request = DownloadRequest {
             document: document.clone(),
             zipped: false,
@@ -50,10 +49,7 @@ pub async fn save_document(
         let downloaded = client
             .download_document(contract, &request, &mut file, progress)
             .await?;
-        file.flush().await.map_err(|e| io_error(&temp, e))?;
-        let file = file.into_inner();
-        file.sync_all().await.map_err(|e| io_error(&temp, e))?;
-        drop(file);
+        file.finish().await.map_err(|e| io_error(&temp, e))?;
         tokio::fs::rename(&temp, target)
             .await
             .map_err(|e| io_error(target, e))?;
