@@ -535,8 +535,7 @@ impl Client {
     ) -> Result<T, ApiError> {
         let request_id = request_id(response.headers());
         let host = Self::host_of(response.url());
-        let bytes = response
-            .bytes()
+        let bytes = read_body(response)
             .await
             .map_err(|e| ApiError::from_transport(&host, &e, &self.redactor))?;
         parse(&bytes).map_err(|error| ApiError::UnexpectedResponse {
@@ -550,6 +549,26 @@ impl Client {
             request_id,
         })
     }
+}
+
+/// The most a body's announced length reserves up front (a larger body still arrives whole).
+const BODY_RESERVE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// A whole answer's body, read into one buffer of its announced size.
+///
+/// Why not `Response::bytes`: it keeps every network chunk until the end, then copies them into
+/// one buffer, so a 25 MB list of 100,000 documents took 50 MB at its peak, and the freed chunks
+/// stayed with the allocator (the desktop app's memory grew by the size of each long list read).
+async fn read_body(mut response: Response) -> Result<Vec<u8>, reqwest::Error> {
+    let announced = response
+        .content_length()
+        .unwrap_or(0)
+        .min(BODY_RESERVE_LIMIT);
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Orange's request id, for support.

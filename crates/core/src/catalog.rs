@@ -11,7 +11,7 @@
 //! place ignoring case (no copy: 100,000 folded copies were 14 MB); the whole list is sorted once per
 //! sort order; and typing on narrows the previous matches instead of scanning every row again.
 
-use crate::listed::ListedDocument;
+use crate::listed::{CompactDocuments, ListedDocument};
 use ccs_api::{period_year_month, Document, DocumentId, DocumentType};
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -121,7 +121,7 @@ pub struct ViewCounts {
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogRow<'a> {
     /// The document.
-    pub document: &'a ListedDocument,
+    pub document: ListedDocument<'a>,
     /// Whether it is selected.
     pub selected: bool,
 }
@@ -129,7 +129,7 @@ pub struct CatalogRow<'a> {
 /// A contract's documents with what browsing them needs (see the module's doc).
 #[derive(Debug, Default)]
 pub struct Catalog {
-    documents: Vec<ListedDocument>,
+    documents: CompactDocuments,
     keys: Vec<RowKeys>,
     selected: Vec<bool>,
     /// The whole list in the order of a sort, computed once per order.
@@ -155,7 +155,7 @@ struct RowKeys {
 /// exists as `Document`s besides the catalog).
 #[derive(Debug, Default)]
 pub struct CatalogBuilder {
-    documents: Vec<ListedDocument>,
+    documents: CompactDocuments,
     keys: Vec<RowKeys>,
 }
 
@@ -166,16 +166,15 @@ impl CatalogBuilder {
     /// gives back the rest.
     pub fn with_capacity(documents: usize) -> Self {
         Self {
-            documents: Vec::with_capacity(documents),
+            documents: CompactDocuments::with_capacity(documents),
             keys: Vec::with_capacity(documents),
         }
     }
 
     /// Adds the next document of the list (in the API's order).
     pub fn push(&mut self, document: Document) {
-        let listed = ListedDocument::from(document);
-        self.keys.push(RowKeys::of(&listed));
-        self.documents.push(listed);
+        let listed = self.documents.push(document);
+        self.keys.push(RowKeys::of(listed));
     }
 
     /// The catalog of the documents pushed, none selected.
@@ -237,7 +236,7 @@ impl Catalog {
         let present: HashSet<&DocumentType> = self
             .documents
             .iter()
-            .filter_map(ListedDocument::document_type)
+            .filter_map(|doc| doc.document_type())
             .collect();
         let mut others: Vec<DocumentType> = present
             .iter()
@@ -304,7 +303,7 @@ impl Catalog {
         };
         for &i in positions {
             let i = i as usize;
-            if self.documents[i].document_type() == Some(&DocumentType::Invoices) {
+            if self.documents.at(i).document_type() == Some(&DocumentType::Invoices) {
                 counts.matched_invoices += 1;
             }
             if self.selected[i] {
@@ -328,7 +327,7 @@ impl Catalog {
             .skip(offset)
             .take(count)
             .map(|&i| CatalogRow {
-                document: &self.documents[i as usize],
+                document: self.documents.at(i as usize),
                 selected: self.selected[i as usize],
             })
             .collect()
@@ -374,7 +373,7 @@ impl Catalog {
         let words = search_words(&filter.search);
         (0..self.documents.len())
             .filter(|&i| self.passes(i as u32, &words, filter))
-            .map(|i| self.documents[i].to_document())
+            .map(|i| self.documents.at(i).to_document())
             .collect()
     }
 
@@ -382,7 +381,7 @@ impl Catalog {
         let i = i as usize;
         let keys = &self.keys[i];
         if let Some(wanted) = &filter.document_type {
-            if self.documents[i].document_type() != Some(wanted) {
+            if self.documents.at(i).document_type() != Some(wanted) {
                 return false;
             }
         }
@@ -396,7 +395,7 @@ impl Catalog {
                 return false;
             }
         }
-        let document = &self.documents[i];
+        let document = self.documents.at(i);
         words.iter().all(|word| match &keys.folded {
             Some(text) => text.contains(word.as_str()),
             None => searched_fields(document).any(|field| contains_ignoring_case(field, word)),
@@ -417,7 +416,7 @@ impl Catalog {
         };
         order.sort_by(|&a, &b| {
             let (ka, kb) = (&self.keys[a as usize], &self.keys[b as usize]);
-            let (da, db) = (&self.documents[a as usize], &self.documents[b as usize]);
+            let (da, db) = (self.documents.at(a as usize), self.documents.at(b as usize));
             let (na, nb) = (ka.name(da), kb.name(db));
             let primary = match sort.key {
                 SortKey::Date => missing_last(ka.time, kb.time, directed),
@@ -435,7 +434,7 @@ impl Catalog {
 }
 
 impl RowKeys {
-    fn of(doc: &ListedDocument) -> Self {
+    fn of(doc: ListedDocument<'_>) -> Self {
         let folded = (!searched_fields(doc).all(str::is_ascii)).then(|| {
             let mut fields = searched_fields(doc).map(fold);
             let name = fields.next().unwrap_or_default();
@@ -460,7 +459,7 @@ impl RowKeys {
     }
 
     /// The name that sorting compares (ignoring ASCII case): the folded one, or the file name itself.
-    fn name<'a>(&'a self, doc: &'a ListedDocument) -> &'a str {
+    fn name<'a>(&'a self, doc: ListedDocument<'a>) -> &'a str {
         match &self.folded {
             Some(text) => text.get(..self.name_len as usize).unwrap_or(""),
             None => doc.filename(),
@@ -469,7 +468,7 @@ impl RowKeys {
 }
 
 /// What the search words are looked for in, file name first.
-fn searched_fields(doc: &ListedDocument) -> impl Iterator<Item = &str> {
+fn searched_fields(doc: ListedDocument<'_>) -> impl Iterator<Item = &str> {
     let kind = doc.document_type().map_or("", DocumentType::wire_name);
     [doc.filename(), doc.id(), doc.period(), kind].into_iter()
 }
@@ -692,9 +691,10 @@ mod tests {
         assert!(contains_ignoring_case("abc", ""));
         assert!(!contains_ignoring_case("Invoice", "invoices"));
         assert!(!contains_ignoring_case("Decembre", "décembre"));
-        let keys = RowKeys::of(&doc("a", json!({"filename": "Invoice_March.pdf"})).into());
+        let mut list = CompactDocuments::default();
+        let keys = RowKeys::of(list.push(doc("a", json!({"filename": "Invoice_March.pdf"}))));
         assert!(keys.folded.is_none(), "no folded copy of plain ASCII");
-        let keys = RowKeys::of(&doc("f", json!({"filename": "Facture_Décembre.pdf"})).into());
+        let keys = RowKeys::of(list.push(doc("f", json!({"filename": "Facture_Décembre.pdf"}))));
         assert_eq!(
             keys.folded.as_deref(),
             Some("facture_decembre.pdf\nf\n202403\ninvoices")

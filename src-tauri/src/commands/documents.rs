@@ -170,7 +170,7 @@ fn rows_view(
     }
 }
 
-fn document_view(d: &ListedDocument, selected: bool) -> DocumentView {
+fn document_view(d: ListedDocument<'_>, selected: bool) -> DocumentView {
     DocumentView {
         id: d.id().to_owned(),
         filename: d.filename().to_owned(),
