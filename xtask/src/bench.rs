@@ -573,7 +573,7 @@ impl Bench {
             goal: "≤ 1.1×; peak RSS of `ccs` ≤ 16 MB above its idle RSS".into(),
             met: Some(ratio <= 1.1 && above_idle <= RSS_GOAL_BYTES),
             notes: vec![
-                "ccs lists the contract's documents first to name the file (as real callers do); the file is streamed to a temporary file, fsynced and renamed".into(),
+                "ccs lists the contract's documents first to name the file (as real callers do); the file is streamed to a temporary file (its write-back started every 8 MiB), fsynced and renamed".into(),
                 "idle RSS: `/usr/bin/time -v ccs --version`; peak: `/usr/bin/time -v ccs download <id>` (one run)".into(),
                 format!(
                     "CPU time (user + system, mean): ccs {:.2} s (it also computes the SHA-256 its download record keeps), curl + sync {:.2} s; the sandbox alone streams the document to `curl -o /dev/null` in {}",
