@@ -535,9 +535,18 @@ impl Client {
     ) -> Result<T, ApiError> {
         let request_id = request_id(response.headers());
         let host = Self::host_of(response.url());
-        let bytes = read_body(response)
-            .await
-            .map_err(|e| ApiError::from_transport(&host, &e, &self.redactor))?;
+        let too_large = || ApiError::UnexpectedResponse {
+            expected: expected.to_owned(),
+            got: format!("an answer larger than {} MiB", BODY_LIMIT >> 20),
+            request_id: request_id.clone(),
+        };
+        let bytes = match read_body(response).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::TooLarge) => return Err(too_large()),
+            Err(BodyError::Transport(e)) => {
+                return Err(ApiError::from_transport(&host, &e, &self.redactor))
+            }
+        };
         parse(&bytes).map_err(|error| ApiError::UnexpectedResponse {
             expected: expected.to_owned(),
             got: format!(
@@ -551,21 +560,36 @@ impl Client {
     }
 }
 
-/// The most a body's announced length reserves up front (a larger body still arrives whole).
-const BODY_RESERVE_LIMIT: u64 = 64 * 1024 * 1024;
+/// The largest answer read whole: ten times the API's longest list (100,000 documents, about
+/// 25 MB). Why a limit: a server that never ends its body must get an error, not one buffer grown
+/// until the process runs out of memory.
+const BODY_LIMIT: usize = 256 * 1024 * 1024;
 
-/// A whole answer's body, read into one buffer of its announced size.
+/// Why a body could not be read whole.
+enum BodyError {
+    /// Longer than [`BODY_LIMIT`] (announced or received).
+    TooLarge,
+    /// The connection failed or timed out.
+    Transport(reqwest::Error),
+}
+
+/// A whole answer's body in one buffer, reserved at once when its length is announced.
 ///
 /// Why not `Response::bytes`: it keeps every network chunk until the end, then copies them into
 /// one buffer, so a 25 MB list of 100,000 documents took 50 MB at its peak, and the freed chunks
-/// stayed with the allocator (the desktop app's memory grew by the size of each long list read).
-async fn read_body(mut response: Response) -> Result<Vec<u8>, reqwest::Error> {
-    let announced = response
-        .content_length()
-        .unwrap_or(0)
-        .min(BODY_RESERVE_LIMIT);
-    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await? {
+/// stayed with the allocator (the desktop app's memory grew by the size of each long list read;
+/// docs/benchmarks.md). Without a length (chunked answers), the buffer grows as the body comes.
+async fn read_body(mut response: Response) -> Result<Vec<u8>, BodyError> {
+    let announced = response.content_length().unwrap_or(0);
+    let announced = usize::try_from(announced).unwrap_or(usize::MAX);
+    if announced > BODY_LIMIT {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::with_capacity(announced);
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(BodyError::TooLarge);
+        }
         body.extend_from_slice(&chunk);
     }
     Ok(body)

@@ -12,7 +12,7 @@
 //! sort order; and typing on narrows the previous matches instead of scanning every row again.
 
 use crate::listed::{CompactDocuments, ListedDocument};
-use ccs_api::{period_year_month, Document, DocumentId, DocumentType};
+use ccs_api::{period_year_month, Document, DocumentId, DocumentType, DocumentsQuery};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use unicode_normalization::char::is_combining_mark;
@@ -163,11 +163,11 @@ impl CatalogBuilder {
     /// A builder with room for `documents` (the limit asked for). Why: a list grown by doubling is
     /// copied at each step while the documents' text is allocated in between, leaving the outgrown
     /// copies to the allocator; room made once is touched only as far as it is used, and `build`
-    /// gives back the rest.
+    /// gives back the rest. At most the API's longest list is reserved.
     pub fn with_capacity(documents: usize) -> Self {
         Self {
             documents: CompactDocuments::with_capacity(documents),
-            keys: Vec::with_capacity(documents),
+            keys: Vec::with_capacity(documents.min(DocumentsQuery::MAX_LIMIT as usize)),
         }
     }
 

@@ -27,12 +27,16 @@ pub(crate) const WRITE_BUFFER: usize = 1024 * 1024;
 pub(crate) const WRITEBACK_STEP: u64 = 8 * 1024 * 1024;
 
 /// An [`AsyncWrite`] over a file that writes in [`WRITE_BUFFER`] blocks on the blocking pool and
-/// starts the disk's write-back as it goes. Call [`DiskWriter::finish`] to flush and fsync it.
+/// starts the disk's write-back as it goes. Call [`DiskWriter::finish`] to flush and fsync it:
+/// `poll_shutdown` only flushes. Dropped without `finish` (a cancelled download), it loses what it
+/// buffered and a block being written finishes on the blocking pool; the caller removes the file.
 pub(crate) struct DiskWriter {
-    /// The block being filled from the network.
+    /// The block being filled from the network (its memory is taken when the first byte comes, so
+    /// an empty download costs none).
     filling: Vec<u8>,
     /// A written block's memory, kept for the next one.
     spare: Option<Vec<u8>>,
+    /// Who has the file now.
     state: State,
 }
 
@@ -42,8 +46,9 @@ enum State {
     Idle(Disk),
     /// A block is being written on the blocking pool, which has the file until it is done.
     Writing(JoinHandle<Written>),
-    /// A write failed: the file is incomplete, and every further call says so.
-    Broken,
+    /// A write failed: the file is incomplete, and every further call says so (with the first
+    /// failure's kind, e.g. a full disk).
+    Broken(io::ErrorKind),
 }
 
 /// What a blocking write hands back: the file, the block's memory, and how the write went.
@@ -51,16 +56,19 @@ type Written = (Disk, Vec<u8>, io::Result<()>);
 
 /// The file and how far it has been written and handed to write-back.
 struct Disk {
+    /// Opened for writing at its start (not in append mode): offsets below count from 0.
     file: std::fs::File,
+    /// Bytes written so far.
     written: u64,
+    /// Bytes whose write-back has been started.
     written_back: u64,
 }
 
 impl DiskWriter {
-    /// Wraps a file just created for writing.
+    /// Wraps a file just created for writing (empty, not in append mode).
     pub(crate) fn new(file: std::fs::File) -> Self {
         Self {
-            filling: Vec::with_capacity(WRITE_BUFFER),
+            filling: Vec::new(),
             spare: None,
             state: State::Idle(Disk {
                 file,
@@ -73,11 +81,12 @@ impl DiskWriter {
     /// Writes what is buffered and fsyncs the file (data and size), so that its rename can follow.
     pub(crate) async fn finish(mut self) -> io::Result<()> {
         std::future::poll_fn(|cx| Pin::new(&mut self).poll_flush(cx)).await?;
-        match std::mem::replace(&mut self.state, State::Broken) {
+        match std::mem::replace(&mut self.state, State::Broken(io::ErrorKind::Other)) {
             State::Idle(disk) => tokio::task::spawn_blocking(move || disk.file.sync_all())
                 .await
                 .map_err(io::Error::other)?,
-            State::Writing(_) | State::Broken => Err(broken()),
+            State::Writing(_) => Err(io::Error::other("a block is still being written")),
+            State::Broken(kind) => Err(broken(kind)),
         }
     }
 
@@ -85,18 +94,18 @@ impl DiskWriter {
     fn poll_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let finished = match &mut self.state {
             State::Idle(_) => return Poll::Ready(Ok(())),
-            State::Broken => return Poll::Ready(Err(broken())),
+            State::Broken(kind) => return Poll::Ready(Err(broken(*kind))),
             State::Writing(handle) => ready!(Pin::new(handle).poll(cx)),
         };
         let (disk, mut block, result) = match finished {
             Ok(written) => written,
             Err(join) => {
-                self.state = State::Broken;
+                self.state = State::Broken(io::ErrorKind::Other);
                 return Poll::Ready(Err(io::Error::other(join)));
             }
         };
         if let Err(error) = result {
-            self.state = State::Broken;
+            self.state = State::Broken(error.kind());
             return Poll::Ready(Err(error));
         }
         block.clear();
@@ -105,15 +114,18 @@ impl DiskWriter {
         Poll::Ready(Ok(()))
     }
 
-    /// Hands the filled block to the blocking pool. The state must be idle.
+    /// Hands the filled block to the blocking pool. Called only once [`DiskWriter::poll_idle`] is
+    /// ready: one block in flight at a time keeps the writes in order.
     fn start_write(&mut self) {
-        let State::Idle(disk) = std::mem::replace(&mut self.state, State::Broken) else {
-            return;
+        let disk = match std::mem::replace(&mut self.state, State::Broken(io::ErrorKind::Other)) {
+            State::Idle(disk) => disk,
+            other => {
+                debug_assert!(false, "a block is handed over only when none is in flight");
+                self.state = other;
+                return;
+            }
         };
-        let next = self
-            .spare
-            .take()
-            .unwrap_or_else(|| Vec::with_capacity(WRITE_BUFFER));
+        let next = self.spare.take().unwrap_or_default();
         let block = std::mem::replace(&mut self.filling, next);
         self.state = State::Writing(tokio::task::spawn_blocking(move || {
             write_block(disk, block)
@@ -132,8 +144,11 @@ impl AsyncWrite for DiskWriter {
             ready!(this.poll_idle(cx))?;
             this.start_write();
         }
-        if matches!(this.state, State::Broken) {
-            return Poll::Ready(Err(broken()));
+        if let State::Broken(kind) = this.state {
+            return Poll::Ready(Err(broken(kind)));
+        }
+        if this.filling.capacity() == 0 {
+            this.filling.reserve_exact(WRITE_BUFFER);
         }
         let taken = buf.len().min(WRITE_BUFFER - this.filling.len());
         this.filling.extend_from_slice(&buf[..taken]);
@@ -150,6 +165,7 @@ impl AsyncWrite for DiskWriter {
         Poll::Ready(Ok(()))
     }
 
+    /// Flushes only: the fsync is [`DiskWriter::finish`]'s.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         self.poll_flush(cx)
     }
@@ -161,7 +177,9 @@ fn write_block(mut disk: Disk, block: Vec<u8>) -> Written {
     if result.is_ok() {
         disk.written += block.len() as u64;
         if disk.written - disk.written_back >= WRITEBACK_STEP {
-            start_writeback(&disk.file, disk.written_back, disk.written);
+            // From one step back: by now those pages are on disk, and can leave the page cache.
+            let from = disk.written_back.saturating_sub(WRITEBACK_STEP);
+            start_writeback(&disk.file, from, disk.written);
             disk.written_back = disk.written;
         }
     }
@@ -170,10 +188,11 @@ fn write_block(mut disk: Disk, block: Vec<u8>) -> Written {
 
 /// Asks the kernel to start writing `from..to` of the file to disk now, without waiting for it.
 ///
-/// On Linux, `POSIX_FADV_DONTNEED` starts the write-back of the range's dirty pages (without
-/// waiting) and drops those already clean: what `sync_file_range(SYNC_FILE_RANGE_WRITE)` does, which
-/// no safe wrapper offers, plus not crowding the page cache with a file nobody is about to read. It
-/// is a hint: a failure changes nothing but speed, and the final fsync still makes the file durable.
+/// On Linux, `POSIX_FADV_DONTNEED` starts the write-back of the range's dirty pages without waiting
+/// (what `sync_file_range(SYNC_FILE_RANGE_WRITE)` does, which neither rustix nor nix wraps) and drops
+/// the pages already written, which is why the range reaches one step back: a long download does
+/// not crowd the page cache with a file nobody is about to read. It is a hint: a failure changes
+/// nothing but speed, and the final fsync still makes the file durable.
 #[cfg(target_os = "linux")]
 fn start_writeback(file: &std::fs::File, from: u64, to: u64) {
     let length = std::num::NonZeroU64::new(to - from);
@@ -186,9 +205,9 @@ fn start_writeback(file: &std::fs::File, from: u64, to: u64) {
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &std::fs::File, _from: u64, _to: u64) {}
 
-/// The error of every call after a failed write.
-fn broken() -> io::Error {
-    io::Error::other("an earlier write to this file failed")
+/// The error of every call after a failed write, of the same kind as the failure.
+fn broken(kind: io::ErrorKind) -> io::Error {
+    io::Error::new(kind, "an earlier write to this file failed")
 }
 
 #[cfg(test)]
@@ -203,12 +222,17 @@ mod tests {
         (0..len).map(|i| (i % 251) as u8).collect()
     }
 
+    /// A writer over a new file in `dir`, and the file's path.
+    fn writer_in(dir: &tempfile::TempDir) -> (DiskWriter, std::path::PathBuf) {
+        let path = dir.path().join("out.bin");
+        (DiskWriter::new(std::fs::File::create(&path).unwrap()), path)
+    }
+
     #[tokio::test]
     async fn writes_every_byte_in_order_whatever_the_chunk_sizes() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("out.bin");
+        let (mut writer, path) = writer_in(&dir);
         let body = pattern(3 * WRITE_BUFFER + 12_345);
-        let mut writer = DiskWriter::new(std::fs::File::create(&path).unwrap());
         let mut rest = &body[..];
         let mut size = 1;
         while !rest.is_empty() {
@@ -222,30 +246,67 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn crosses_write_back_steps_and_keeps_the_file_whole() {
+    async fn a_body_of_whole_blocks_ends_with_its_last_block() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("big.bin");
-        let body = pattern(usize::try_from(2 * WRITEBACK_STEP).unwrap() + 7);
-        let mut writer = DiskWriter::new(std::fs::File::create(&path).unwrap());
-        for chunk in body.chunks(16 * 1024) {
-            writer.write_all(chunk).await.unwrap();
-        }
+        let (mut writer, path) = writer_in(&dir);
+        let body = pattern(2 * WRITE_BUFFER);
+        writer.write_all(&body).await.unwrap();
         writer.finish().await.unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), body);
     }
 
     #[tokio::test]
-    async fn an_empty_download_is_an_empty_file() {
+    async fn writing_goes_on_after_a_flush() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("empty.bin");
-        let writer = DiskWriter::new(std::fs::File::create(&path).unwrap());
+        let (mut writer, path) = writer_in(&dir);
+        let body = pattern(WRITE_BUFFER + 4_000);
+        let (first, second) = body.split_at(3_000);
+        writer.write_all(first).await.unwrap();
+        writer.flush().await.unwrap();
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            first,
+            "a flush writes what was buffered"
+        );
+        writer.write_all(second).await.unwrap();
+        writer.finish().await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), body);
+    }
+
+    #[tokio::test]
+    async fn write_back_is_started_every_step_and_the_file_stays_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut writer, path) = writer_in(&dir);
+        let body = pattern(usize::try_from(2 * WRITEBACK_STEP).unwrap() + 7);
+        for chunk in body.chunks(16 * 1024) {
+            writer.write_all(chunk).await.unwrap();
+        }
+        writer.flush().await.unwrap();
+        let State::Idle(disk) = &writer.state else {
+            panic!("idle after a flush");
+        };
+        assert_eq!(disk.written, body.len() as u64);
+        assert_eq!(
+            disk.written_back,
+            2 * WRITEBACK_STEP,
+            "two steps handed over"
+        );
+        writer.finish().await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), body);
+    }
+
+    #[tokio::test]
+    async fn an_empty_download_is_an_empty_file_and_takes_no_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let (writer, path) = writer_in(&dir);
+        assert_eq!(writer.filling.capacity(), 0);
         writer.finish().await.unwrap();
         assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
     }
 
     #[cfg(target_os = "linux")]
     #[tokio::test]
-    async fn a_failed_write_is_reported_and_stays_failed() {
+    async fn a_failed_write_is_reported_and_stays_failed_with_its_kind() {
         // /dev/full accepts the open and refuses every write (ENOSPC): a full disk.
         let full = std::fs::OpenOptions::new()
             .write(true)
@@ -256,8 +317,9 @@ mod tests {
         // the first is written).
         let body = pattern(2 * WRITE_BUFFER + 1);
         let error = writer.write_all(&body).await.unwrap_err();
-        assert_eq!(error.raw_os_error(), Some(28), "{error}");
-        assert!(writer.write_all(b"more").await.is_err());
+        assert_eq!(error.kind(), io::ErrorKind::StorageFull, "{error}");
+        let again = writer.write_all(b"more").await.unwrap_err();
+        assert_eq!(again.kind(), io::ErrorKind::StorageFull, "{again}");
         assert!(writer.finish().await.is_err());
     }
 }

@@ -3,13 +3,16 @@
 //! Why: a `Document` is six `String`s, two options and a map: about 360 bytes and six allocations
 //! per document once its text is counted. A contract can list 100,000 of them and the desktop app
 //! keeps its lists while it runs. Here each document is a fixed-size record and the text of all of
-//! them lives in one buffer: a list is a few large allocations, which go back to the system whole
+//! them lives in one buffer: a list of usual documents is a few large allocations (a document with
+//! fields the contract does not name, or of a type it does not know, keeps one more of its own),
+//! which go back to the system whole
 //! when the list is replaced ("load more" builds the new list while the old one is still shown),
 //! instead of 100,000 small ones left scattered among the allocator's arenas (measured with the
 //! `catalog_memory` example: 100,000 documents reached by 5,000 → 50,000 → 100,000 hold 28.6 MiB
 //! this way, 34.4 MiB with one allocation per document). A full `Document` is rebuilt when one is
 //! needed (a download names its file from it).
-use ccs_api::{Document, DocumentId, DocumentType, ExtraFields};
+
+use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery, ExtraFields};
 
 /// The text most documents need (id, file name, period, creation time, currency): what the buffer
 /// reserves per document asked for, so that a list is read without regrowing it.
@@ -41,7 +44,9 @@ impl CompactDocuments {
     /// Room for `documents` (the limit asked for). Why: room made once is touched only as far as it
     /// is used (and [`CompactDocuments::shrink_to_fit`] gives back the rest), whereas a list grown
     /// by doubling leaves its outgrown copies to the allocator while it is read.
+    /// At most the API's longest list is reserved, whatever is asked.
     pub fn with_capacity(documents: usize) -> Self {
+        let documents = documents.min(DocumentsQuery::MAX_LIMIT as usize);
         Self {
             records: Vec::with_capacity(documents),
             text: String::with_capacity(documents.saturating_mul(TEXT_PER_DOCUMENT)),
@@ -63,6 +68,7 @@ impl CompactDocuments {
         let mut ends = [0u32; 5];
         for (end, part) in ends.iter_mut().zip(parts) {
             self.text.push_str(part);
+            // A document's text is part of one answer, which the client reads only up to 256 MiB.
             *end = u32::try_from(self.text.len() - start).unwrap_or(u32::MAX);
         }
         self.records.push(Record {
@@ -78,25 +84,21 @@ impl CompactDocuments {
         self.at(self.records.len() - 1)
     }
 
-    /// Gives back the room reserved and not used.
+    /// Gives back the room reserved and not used, once the list is complete (the catalog keeps it
+    /// for as long as the screen shows it).
     pub fn shrink_to_fit(&mut self) {
         self.records.shrink_to_fit();
         self.text.shrink_to_fit();
     }
 
-    /// How many documents it holds.
+    /// How many documents it holds: the catalog's positions run below it.
     pub fn len(&self) -> usize {
         self.records.len()
     }
 
-    /// Whether it holds none.
+    /// Whether it holds none (an empty contract).
     pub fn is_empty(&self) -> bool {
         self.records.is_empty()
-    }
-
-    /// Document `index` (in the list's order), if there is one.
-    pub fn get(&self, index: usize) -> Option<ListedDocument<'_>> {
-        (index < self.len()).then(|| self.at(index))
     }
 
     /// Document `index`; like a slice, panics when there is none (the catalog's positions always
@@ -110,7 +112,8 @@ impl CompactDocuments {
         }
     }
 
-    /// The documents in the list's order.
+    /// The documents in the list's order (the API's, newest first): what selection and bulk
+    /// downloads walk.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = ListedDocument<'_>> + '_ {
         (0..self.len()).map(|index| self.at(index))
     }
@@ -224,7 +227,7 @@ mod tests {
             "vatNumber": "FR1",
         }));
         let list = compact(std::slice::from_ref(&full));
-        let listed = list.get(0).unwrap();
+        let listed = list.at(0);
         assert_eq!(listed.id(), "65a1b2c3d4e5f60718293a4b");
         assert_eq!(listed.filename(), "Facture_Décembre.pdf");
         assert_eq!(listed.period(), "202312");
@@ -242,14 +245,14 @@ mod tests {
     fn missing_and_empty_fields_stay_apart() {
         let bare = document(json!({"id": "x", "filename": "", "period": "202401"}));
         let bare_list = compact(std::slice::from_ref(&bare));
-        let listed = bare_list.get(0).unwrap();
+        let listed = bare_list.at(0);
         assert_eq!((listed.created_at(), listed.currency()), (None, None));
         assert_eq!(listed.to_document(), bare);
         let empty = document(json!({
             "id": "y", "filename": "f", "period": "202401", "createdAt": "", "currency": ""
         }));
         let empty_list = compact(std::slice::from_ref(&empty));
-        let listed = empty_list.get(0).unwrap();
+        let listed = empty_list.at(0);
         assert_eq!(
             (listed.created_at(), listed.currency()),
             (Some(""), Some(""))
@@ -272,7 +275,6 @@ mod tests {
         let mut list = compact(&documents);
         list.shrink_to_fit();
         assert_eq!(list.len(), 50);
-        assert!(list.get(50).is_none());
         let back: Vec<Document> = list.iter().map(|d| d.to_document()).collect();
         assert_eq!(back, documents);
     }
