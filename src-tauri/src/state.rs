@@ -127,12 +127,14 @@ impl AppState {
     /// still listed stay selected.
     pub fn store_catalog(&self, contract: &str, mut catalog: Catalog, keep_selection: bool) {
         let mut catalogs = lock(&self.catalogs);
-        if let Some(previous) = catalogs.remove(contract) {
-            if keep_selection {
-                catalog.keep_selection_of(&previous);
-            }
+        let previous = catalogs.remove(contract);
+        if let (Some(previous), true) = (&previous, keep_selection) {
+            catalog.keep_selection_of(previous);
         }
         catalogs.insert(contract.to_owned(), catalog);
+        drop(catalogs);
+        // The replaced list (up to 100,000 documents) is freed after the lock, not under it.
+        drop(previous);
     }
 
     /// Runs `f` on a contract's documents, or says to list them first.

@@ -535,14 +535,15 @@ impl Client {
     ) -> Result<T, ApiError> {
         let request_id = request_id(response.headers());
         let host = Self::host_of(response.url());
-        let too_large = || ApiError::UnexpectedResponse {
-            expected: expected.to_owned(),
-            got: format!("an answer larger than {} MiB", BODY_LIMIT >> 20),
-            request_id: request_id.clone(),
-        };
         let bytes = match read_body(response).await {
             Ok(bytes) => bytes,
-            Err(BodyError::TooLarge) => return Err(too_large()),
+            Err(BodyError::TooLarge) => {
+                return Err(ApiError::UnexpectedResponse {
+                    expected: expected.to_owned(),
+                    got: format!("an answer larger than {} MiB", BODY_LIMIT >> 20),
+                    request_id,
+                })
+            }
             Err(BodyError::Transport(e)) => {
                 return Err(ApiError::from_transport(&host, &e, &self.redactor))
             }

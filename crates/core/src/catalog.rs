@@ -193,15 +193,6 @@ impl CatalogBuilder {
 }
 
 impl Catalog {
-    /// The catalog of a list of documents (in the API's order), none selected.
-    pub fn new(documents: impl IntoIterator<Item = Document>) -> Self {
-        let mut builder = CatalogBuilder::default();
-        for document in documents {
-            builder.push(document);
-        }
-        builder.build()
-    }
-
     /// Selects the documents that `previous` (an older list of the same contract) had selected and
     /// this list still holds: "load more" and reloads keep the selection.
     pub fn keep_selection_of(&mut self, previous: &Catalog) {
@@ -351,11 +342,6 @@ impl Catalog {
         for i in positions {
             self.selected[i as usize] = selected;
         }
-    }
-
-    /// Clears the whole selection.
-    pub fn clear_selection(&mut self) {
-        self.selected.fill(false);
     }
 
     /// The selected documents, in the API's order.
@@ -596,6 +582,15 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
 
+    /// The catalog of a list of documents (in the API's order), as `load_documents` builds it.
+    fn catalog_of(documents: impl IntoIterator<Item = Document>) -> Catalog {
+        let mut builder = CatalogBuilder::default();
+        for document in documents {
+            builder.push(document);
+        }
+        builder.build()
+    }
+
     fn doc(id: &str, over: Value) -> Document {
         let mut value = json!({
             "id": id,
@@ -704,7 +699,7 @@ mod tests {
 
     #[test]
     fn search_matches_every_word_in_any_case_without_accents() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         assert_eq!(newest(&mut catalog, &filter("")).len(), 6);
         assert_eq!(newest(&mut catalog, &filter("march")), ["a", "b"]);
         assert_eq!(newest(&mut catalog, &filter("MARCH invoice")), ["a"]);
@@ -719,7 +714,7 @@ mod tests {
 
     #[test]
     fn type_filter_accepts_either_spelling() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let of = |t: &str| CatalogFilter {
             document_type: Some(DocumentType::from_name(t)),
             ..CatalogFilter::default()
@@ -733,7 +728,7 @@ mod tests {
 
     #[test]
     fn month_range_is_inclusive_and_includes_daily_reports() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let range = |from, to| CatalogFilter {
             from,
             to,
@@ -749,7 +744,7 @@ mod tests {
 
     #[test]
     fn sorts_by_date_newest_first_using_the_period_without_a_date() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let all = CatalogFilter::default();
         // f was created at 08:00 UTC (10:00 at +02:00), before e.
         assert_eq!(newest(&mut catalog, &all), ["a", "b", "d", "c", "e", "f"]);
@@ -765,7 +760,7 @@ mod tests {
 
     #[test]
     fn sorts_by_period_then_name() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let all = CatalogFilter::default();
         assert_eq!(
             ids(
@@ -779,7 +774,7 @@ mod tests {
 
     #[test]
     fn missing_amounts_come_last_either_way() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let all = CatalogFilter::default();
         let down = ids(
             &mut catalog,
@@ -811,7 +806,7 @@ mod tests {
             .iter()
             .map(|(id, name)| doc(id, json!({ "filename": name })))
             .collect();
-        let mut catalog = Catalog::new(docs);
+        let mut catalog = catalog_of(docs);
         let up = ids(
             &mut catalog,
             &CatalogFilter::default(),
@@ -831,7 +826,7 @@ mod tests {
         let mut docs = sample();
         docs.push(doc("z", json!({"documentType": "creditNotes"})));
         docs.push(doc("y", json!({"documentType": "advices"})));
-        let types: Vec<String> = Catalog::new(docs)
+        let types: Vec<String> = catalog_of(docs)
             .types()
             .iter()
             .map(|t| t.wire_name().to_owned())
@@ -851,12 +846,12 @@ mod tests {
 
     #[test]
     fn typing_on_gives_the_same_rows_as_a_fresh_filter_key_by_key_forth_and_back() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let text = "invoice ma";
         let typed = (1..=text.len()).map(|n| &text[..n]);
         let erased = (0..text.len()).rev().map(|n| &text[..n]);
         for search in typed.chain(erased).chain(["d", "de", "d"]) {
-            let fresh = newest(&mut Catalog::new(sample()), &filter(search));
+            let fresh = newest(&mut catalog_of(sample()), &filter(search));
             assert_eq!(newest(&mut catalog, &filter(search)), fresh, "{search:?}");
         }
     }
@@ -879,7 +874,7 @@ mod tests {
 
     #[test]
     fn counts_and_selection() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let all = CatalogFilter::default();
         let by = CatalogSort::default();
         let counts = catalog.counts(&all, by);
@@ -911,19 +906,19 @@ mod tests {
             .map(|d| d.id.as_str().to_owned())
             .collect();
         assert_eq!(kept, ["c", "f"], "clearing the shown rows keeps the others");
-        catalog.clear_selection();
+        catalog.select_matching(&all, false);
         assert_eq!(catalog.counts(&all, by).selected, 0);
     }
 
     #[test]
     fn a_new_list_keeps_the_selection_of_documents_still_listed() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         catalog.select(&DocumentId::from_server("a"), true);
         catalog.select(&DocumentId::from_server("f"), true);
         let mut more = sample();
         more.retain(|d| d.id.as_str() != "f");
         more.push(doc("g", json!({})));
-        let mut next = Catalog::new(more);
+        let mut next = catalog_of(more);
         next.keep_selection_of(&catalog);
         let kept: Vec<_> = next
             .selected_documents()
@@ -935,7 +930,7 @@ mod tests {
 
     #[test]
     fn the_invoices_of_a_view() {
-        let catalog = Catalog::new(sample());
+        let catalog = catalog_of(sample());
         let period = CatalogFilter {
             from: Some(202312),
             to: Some(202401),
@@ -951,7 +946,7 @@ mod tests {
 
     #[test]
     fn pages_of_a_view() {
-        let mut catalog = Catalog::new(sample());
+        let mut catalog = catalog_of(sample());
         let all = CatalogFilter::default();
         let by = CatalogSort::default();
         let page: Vec<_> = catalog
@@ -989,7 +984,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut catalog = Catalog::new(docs);
+        let mut catalog = catalog_of(docs);
         let by = CatalogSort::default();
         let all = newest(&mut catalog, &CatalogFilter::default());
         assert_eq!(all.len(), 100_000);

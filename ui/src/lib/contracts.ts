@@ -2,7 +2,11 @@
 // server does not list yet (a new contract may be PENDING for a while), newest first among those.
 
 import type { ContractDetailView, ContractView } from "./backend";
-import { fold } from "./documents";
+
+/** Lower case without accents, so "decembre" finds "Décembre". */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
 
 /** A created contract's detail as a row of the list. */
 export function contractRow(detail: ContractDetailView): ContractView {

@@ -17,7 +17,6 @@ export type DocumentFilter = {
   readonly to: number | null;
 };
 
-export const noFilter: DocumentFilter = { search: "", type: null, from: null, to: null };
 export const defaultSort: DocumentSort = { key: "date", direction: "desc" };
 
 /** The filter as the backend reads it. */
@@ -68,11 +67,6 @@ const byLowerName = new Map<string, string>([
   ...knownDocumentTypes.map((known): [string, string] => [known.toLowerCase(), known]),
   ["consumptionratedreports", "comsumptionRatedReports"],
 ]);
-
-/** Lower case without accents, so "decembre" finds "Décembre" (the contracts search). */
-export function fold(text: string): string {
-  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-}
 
 /** The next sort when a column header is pressed: same column flips, a new one starts on its natural side. */
 export function nextSort(current: DocumentSort, key: SortKey): DocumentSort {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { BulkOutcome, ContractView } from "./backend";
 import { failedFiles, outcomeTone, progressPercent, skippedFiles } from "./bulk";
-import { contractRow, filterContracts, mergeContracts } from "./contracts";
+import { contractRow, filterContracts, fold, mergeContracts } from "./contracts";
 import { fieldLabelKey, fieldValue, groupFields, groupLabelKey } from "./detail";
 import { firstInvalid, visibleErrors, withoutField } from "./forms";
 import { m } from "./i18n/translate";
@@ -96,6 +96,10 @@ describe("bulk progress", () => {
 });
 
 describe("contracts list", () => {
+  it("fold case and accents", () => {
+    expect(fold("Décembre")).toBe("decembre");
+  });
+
   const listed: ContractView[] = [
     { id: "OCB0000001", name: "Production", offer: "Flexible Engine", createdAt: null, status: "ACTIVE" },
     { id: "OCB0000002", name: "Recette", offer: null, createdAt: null, status: null },
