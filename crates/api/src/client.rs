@@ -7,16 +7,21 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::{is_loopback, parse_base_url, ClientConfig, ProxySetting};
 use crate::credentials::{Credentials, Redactor};
-use crate::error::{ApiError, Call, FailedResponse};
+use crate::error::{clean_request_id, ApiError, Call, FailedResponse};
+use crate::error_body::{describe, one_line, parser_complaint, starts_like_json, QUOTE_LIMIT};
 use crate::ids::ContractId;
 use crate::model::{
-    ContractDetail, ContractSummary, CreatedUser, Document, DocumentList, DocumentsQuery,
-    DocumentsSeed, ListedDocuments, NewContract, NewUser, User,
+    ContractDetail, ContractSummary, CreateAnswer, CreatedContract, CreatedUser, Document,
+    DocumentList, DocumentsQuery, DocumentsSeed, ListShape, ListedDocuments, NewContract, NewUser,
+    User,
 };
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::token::{AccessToken, Lease, TokenCache, TokenWire};
+use crate::token::{
+    AccessToken, Lease, TokenAnswerError, TokenCache, TokenWire, DEFAULT_TOKEN_LIFETIME,
+    TOKEN_BODY_LIMIT,
+};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{RequestBuilder, Response, StatusCode};
+use reqwest::{RequestBuilder, Response};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -94,7 +99,8 @@ impl Client {
             // certificates, a measurable part of a short command's start-up.
             builder = builder.tls_built_in_root_certs(false);
         }
-        builder = match (&config.proxy, local_only) {
+        let bypass_proxy = local_only && !config.keep_proxy_for_loopback;
+        builder = match (&config.proxy, bypass_proxy) {
             (_, true) | (ProxySetting::None, _) => builder.no_proxy(),
             (ProxySetting::System, false) => builder,
             (ProxySetting::Manual(url), false) => {
@@ -107,7 +113,19 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| ApiError::InvalidConfig(format!("could not set up HTTPS: {e}")))?;
-        let redactor = Redactor::for_credentials(&credentials);
+        let mut redactor = Redactor::for_credentials(&credentials);
+        if let ProxySetting::Manual(url) = &config.proxy {
+            // A proxy's password is a secret too: no error text may carry it.
+            if let Some(password) = Url::parse(url)
+                .ok()
+                .and_then(|u| u.password().map(str::to_owned))
+            {
+                let decoded = percent_encoding::percent_decode_str(&password)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                redactor = redactor.with(&password).with(&decoded);
+            }
+        }
         Ok(Self {
             http,
             api_base,
@@ -232,17 +250,26 @@ impl Client {
             count += 1;
             each(document);
         };
-        self.parse(
-            response,
-            "a JSON array of documents or {\"documents\": null}",
-            |bytes| {
+        let request_id = request_id(response.headers());
+        let expected = "a JSON array of documents or {\"documents\": null}";
+        let redactor = self.redactor.clone();
+        let shape = self
+            .parse(response, expected, |bytes| {
                 use serde::de::DeserializeSeed;
                 let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-                DocumentsSeed(&mut counted).deserialize(&mut deserializer)?;
-                deserializer.end()
-            },
-        )
-        .await?;
+                let shape =
+                    DocumentsSeed(&mut counted, &redactor).deserialize(&mut deserializer)?;
+                deserializer.end()?;
+                Ok(shape)
+            })
+            .await?;
+        if let ListShape::ObjectWithout { keys, count } = shape {
+            return Err(ApiError::UnexpectedResponse {
+                expected: expected.into(),
+                got: ListShape::describe(&keys, count),
+                request_id,
+            });
+        }
         Ok(ListedDocuments {
             count,
             limit,
@@ -251,6 +278,11 @@ impl Client {
     }
 
     /// `POST /contracts/{id}/user`: adds a user; an email that already has a login keeps it.
+    ///
+    /// Any success status is a success, whatever its body: 201 or 200 with the user, 204 without
+    /// a body, a user without an id, a body that is not JSON ([`CreatedUser::answer`] says which).
+    /// `already_existed` is said only when the answer returns a login other than the one sent. A
+    /// create whose answer was lost is never sent again: [`ApiError::OutcomeUnknown`].
     pub async fn create_user(
         &self,
         contract: &ContractId,
@@ -261,25 +293,103 @@ impl Client {
         let response = self
             .send(&call, |http| http.post(url.clone()).json(user))
             .await?;
-        let already_existed = response.status() == StatusCode::OK;
-        let user: User = self.json(response, "the created user").await?;
+        let (returned, answer) = match self.created_answer(response).await {
+            Created::Object(map) => {
+                let returned = User::from_answer(map);
+                let answer = match returned.id {
+                    Some(_) => CreateAnswer::Complete,
+                    None => CreateAnswer::WithoutId,
+                };
+                (returned, answer)
+            }
+            Created::Other(answer) => (User::default(), answer),
+        };
+        let already_existed = returned
+            .login
+            .as_deref()
+            .is_some_and(|login| !login.trim().eq_ignore_ascii_case(user.login.trim()));
         Ok(CreatedUser {
-            user,
+            user: returned,
             already_existed,
+            answer,
         })
     }
 
     /// `POST /contracts`: creates a contract (it may stay PENDING for a while).
+    ///
+    /// Like [`Client::create_user`], any success status is a success, with the contract when the
+    /// answer held a readable one.
     pub async fn create_contract(
         &self,
         contract: &NewContract,
-    ) -> Result<ContractDetail, ApiError> {
+    ) -> Result<CreatedContract, ApiError> {
         let call = Call::CreateContract;
         let url = self.api_url(&["contracts"]);
         let response = self
             .send(&call, |http| http.post(url.clone()).json(contract))
             .await?;
-        self.json(response, "the created contract").await
+        Ok(match self.created_answer(response).await {
+            Created::Object(map) => {
+                let has_id = map.get("id").is_some_and(|id| !id.is_null());
+                match serde_json::from_value::<ContractDetail>(serde_json::Value::Object(map)) {
+                    Ok(detail) => CreatedContract {
+                        contract: Some(detail),
+                        answer: CreateAnswer::Complete,
+                    },
+                    Err(error) => {
+                        tracing::debug!(%error, "the created contract could not be read");
+                        CreatedContract {
+                            contract: None,
+                            answer: if has_id {
+                                CreateAnswer::Unreadable
+                            } else {
+                                CreateAnswer::WithoutId
+                            },
+                        }
+                    }
+                }
+            }
+            Created::Other(answer) => CreatedContract {
+                contract: None,
+                answer,
+            },
+        })
+    }
+
+    /// Reads a create's success answer, whatever it holds: the server said it was done, so
+    /// nothing here is an error.
+    async fn created_answer(&self, response: Response) -> Created {
+        let status = response.status().as_u16();
+        let bytes = match read_body(response, CREATED_BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                tracing::warn!(status, "the answer to a create could not be read whole");
+                return Created::Other(CreateAnswer::Unreadable);
+            }
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Created::Other(CreateAnswer::Empty);
+        }
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(serde_json::Value::Object(map)) => Created::Object(map),
+            _ => {
+                let redactor = self.redactor_now().await;
+                tracing::debug!(
+                    status,
+                    answer = %describe(None, &bytes, &redactor),
+                    "the answer to a create is not a JSON object"
+                );
+                Created::Other(CreateAnswer::Unreadable)
+            }
+        }
+    }
+
+    /// The redactor with the current access token too, for text from a resource answer.
+    async fn redactor_now(&self) -> Redactor {
+        match self.tokens.current().await {
+            Some(token) => self.redactor.clone().with(token.secret().expose_secret()),
+            None => self.redactor.clone(),
+        }
     }
 
     /// A URL under the API base; segments are percent-encoded.
@@ -304,7 +414,8 @@ impl Client {
     }
 
     /// `POST {oauth}/token` with the client credentials. Retried on 429 (honouring `Retry-After`) and
-    /// when no connection could be made, never otherwise.
+    /// when no connection could be made, never otherwise. The only call with a whole-request time
+    /// limit (`request_timeout`): its answer is tiny, so a slow one means something is wrong.
     async fn fetch_token(&self) -> Result<AccessToken, ApiError> {
         let mut url = self.oauth_base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
@@ -343,24 +454,7 @@ impl Client {
                 }
             };
             if response.status().is_success() {
-                let wire: TokenWire = self.json(response, "an access token").await?;
-                if wire
-                    .token_type
-                    .as_deref()
-                    .is_some_and(|t| !t.eq_ignore_ascii_case("bearer"))
-                {
-                    return Err(ApiError::UnexpectedResponse {
-                        expected: "a Bearer token".into(),
-                        got: format!("a token of type {:?}", wire.token_type.unwrap_or_default()),
-                        request_id: None,
-                    });
-                }
-                let lifetime = Duration::from_secs(wire.expires_in);
-                return Ok(AccessToken::new(
-                    wire.access_token,
-                    asked_at + lifetime,
-                    lifetime,
-                ));
+                return self.read_token(response, asked_at).await;
             }
             let (error, retry_after) = self.failure(&Call::Token, response, None).await;
             if let ApiError::RateLimited { .. } = error {
@@ -373,8 +467,61 @@ impl Client {
         }
     }
 
+    /// Reads a token endpoint's success answer. Its errors say what was wrong with it but never
+    /// quote it: it may hold an access token.
+    async fn read_token(
+        &self,
+        response: Response,
+        asked_at: std::time::SystemTime,
+    ) -> Result<AccessToken, ApiError> {
+        let request_id = request_id(response.headers());
+        let host = Self::host_of(response.url());
+        let unexpected = |got: String| ApiError::UnexpectedResponse {
+            expected: "an access token".into(),
+            got,
+            request_id: request_id.clone(),
+        };
+        let bytes = match read_body(response, TOKEN_BODY_LIMIT).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::TooLarge) => {
+                return Err(unexpected(TokenAnswerError::TooLarge.to_string()))
+            }
+            Err(BodyError::Transport(e)) => {
+                return Err(ApiError::from_transport(&host, &e, &self.redactor))
+            }
+        };
+        let wire = TokenWire::parse(&bytes).map_err(|e| unexpected(e.to_string()))?;
+        if let Some(kind) = wire
+            .token_type
+            .as_deref()
+            .filter(|t| !t.trim().eq_ignore_ascii_case("bearer"))
+        {
+            let redactor = self
+                .redactor
+                .clone()
+                .with(wire.access_token.expose_secret());
+            return Err(unexpected(format!(
+                "a token of type \"{}\"",
+                one_line(&redactor.scrub(kind), QUOTE_LIMIT)
+            )));
+        }
+        if wire.expires_in.is_none() {
+            tracing::debug!(
+                assumed = ?DEFAULT_TOKEN_LIFETIME,
+                "the token answer has no expires_in; assuming Orange's hour"
+            );
+        }
+        let lifetime = wire.lifetime();
+        // The lifetime is at most a year, so this cannot overflow; should it, the token is treated
+        // as already expiring (fetched again on the next call) rather than panicking.
+        let expires_at = asked_at.checked_add(lifetime).unwrap_or(asked_at);
+        Ok(AccessToken::new(wire.access_token, expires_at, lifetime))
+    }
+
     /// Sends a resource request with the bearer token and API key; refreshes the token once on 401
-    /// (codes 41/42), retries GETs on 429/502/503/504 and connection failures, POSTs on 429 only.
+    /// (codes 41/42), retries GETs on 429/502/503/504 and network failures, POSTs on 429 and on
+    /// connect failures only (nothing was sent). A create whose answer is lost after it was sent
+    /// is [`ApiError::OutcomeUnknown`], never sent again.
     pub(crate) async fn send(
         &self,
         call: &Call,
@@ -385,10 +532,9 @@ impl Client {
         let mut refreshed = false;
         loop {
             let lease = self.lease().await?;
-            let mut request = build(&self.http).headers(self.auth_headers(&lease.token)?);
-            if !matches!(call, Call::Download(..)) {
-                request = request.timeout(self.request_timeout);
-            }
+            // No whole-request time limit: a 25 MB list over a slow link may take minutes. The
+            // connect timeout and the read timeout (no byte for that long) end a dead call.
+            let request = build(&self.http).headers(self.auth_headers(&lease.token)?);
             let built = request
                 .build()
                 .map_err(|e| ApiError::InvalidConfig(e.to_string()))?;
@@ -398,7 +544,10 @@ impl Client {
                 Ok(response) => response,
                 Err(error) => {
                     let mapped = ApiError::from_transport(&host, &error, &self.redactor);
-                    let retryable = error.is_connect()
+                    // A connect error happens before anything was sent: safe to retry, even a
+                    // create. Any other failure may come after the server got the request.
+                    let before_sending = error.is_connect();
+                    let retryable = before_sending
                         || (call.is_idempotent() && (error.is_timeout() || error.is_request()));
                     match self.retry.next_delay(attempt, waited, None) {
                         Some(delay) if retryable => {
@@ -406,7 +555,16 @@ impl Client {
                             self.wait(&mut attempt, &mut waited, delay).await;
                             continue;
                         }
-                        _ => return Err(mapped),
+                        _ => {
+                            return Err(match call.creation() {
+                                Some((what, list)) if !before_sending => ApiError::OutcomeUnknown {
+                                    what,
+                                    list,
+                                    detail: lost_answer(&mapped),
+                                },
+                                _ => mapped,
+                            })
+                        }
                     }
                 }
             };
@@ -440,8 +598,8 @@ impl Client {
     /// Waits `delay` on the client's clock and counts the attempt.
     async fn wait(&self, attempt: &mut u32, waited: &mut Duration, delay: Duration) {
         self.clock.sleep(delay).await;
-        *attempt += 1;
-        *waited += delay;
+        *attempt = attempt.saturating_add(1);
+        *waited = waited.saturating_add(delay);
     }
 
     /// The headers every resource call carries. Marked sensitive so that no debug output shows them.
@@ -526,7 +684,8 @@ impl Client {
     }
 
     /// Reads the whole body and parses it with `parse`; a body that does not parse is an
-    /// unexpected response (its start, scrubbed of secrets, in the error).
+    /// unexpected response, described (what kind of body, a JSON object's key names, an HTML
+    /// page's title, the parser's complaint) but never quoted.
     async fn parse<T>(
         &self,
         response: Response,
@@ -535,7 +694,12 @@ impl Client {
     ) -> Result<T, ApiError> {
         let request_id = request_id(response.headers());
         let host = Self::host_of(response.url());
-        let bytes = match read_body(response).await {
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = match read_body(response, BODY_LIMIT).await {
             Ok(bytes) => bytes,
             Err(BodyError::TooLarge) => {
                 return Err(ApiError::UnexpectedResponse {
@@ -548,16 +712,24 @@ impl Client {
                 return Err(ApiError::from_transport(&host, &e, &self.redactor))
             }
         };
-        parse(&bytes).map_err(|error| ApiError::UnexpectedResponse {
-            expected: expected.to_owned(),
-            got: format!(
-                "{} ({})",
-                self.redactor
-                    .scrub(&String::from_utf8_lossy(&bytes[..bytes.len().min(120)])),
-                error
-            ),
-            request_id,
-        })
+        match parse(&bytes) {
+            Ok(value) => Ok(value),
+            Err(error) => {
+                let redactor = self.redactor_now().await;
+                let summary = describe(content_type.as_deref(), &bytes, &redactor);
+                let got = if error.is_data() || starts_like_json(&bytes) {
+                    let complaint = parser_complaint(&error, &redactor, PARSER_TEXT_LIMIT);
+                    format!("{summary} ({complaint})")
+                } else {
+                    summary
+                };
+                Err(ApiError::UnexpectedResponse {
+                    expected: expected.to_owned(),
+                    got,
+                    request_id,
+                })
+            }
+        }
     }
 }
 
@@ -566,12 +738,30 @@ impl Client {
 /// until the process runs out of memory.
 const BODY_LIMIT: usize = 256 * 1024 * 1024;
 
+/// The most of an announced length reserved before any byte came: enough for the longest real
+/// list, so a hostile `Content-Length` cannot make the client reserve its whole limit at once.
+const RESERVE_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The largest create answer read (a created user or contract is a few hundred bytes).
+const CREATED_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The most characters of the JSON parser's complaint kept in an error.
+const PARSER_TEXT_LIMIT: usize = 120;
+
 /// Why a body could not be read whole.
 enum BodyError {
-    /// Longer than [`BODY_LIMIT`] (announced or received).
+    /// Longer than the limit (announced or received).
     TooLarge,
     /// The connection failed or timed out.
     Transport(reqwest::Error),
+}
+
+/// What a create's answer held: an object, or [`CreateAnswer::Empty`] / `Unreadable`.
+enum Created {
+    /// A JSON object.
+    Object(serde_json::Map<String, serde_json::Value>),
+    /// No object; why.
+    Other(CreateAnswer),
 }
 
 /// A whole answer's body in one buffer, reserved at once when its length is announced.
@@ -580,15 +770,16 @@ enum BodyError {
 /// one buffer, so a 25 MB list of 100,000 documents took 50 MB at its peak, and the freed chunks
 /// stayed with the allocator (the desktop app's memory grew by the size of each long list read;
 /// docs/benchmarks.md). Without a length (chunked answers), the buffer grows as the body comes.
-async fn read_body(mut response: Response) -> Result<Vec<u8>, BodyError> {
+/// More than `limit` bytes, announced or received, is [`BodyError::TooLarge`].
+async fn read_body(mut response: Response, limit: usize) -> Result<Vec<u8>, BodyError> {
     let announced = response.content_length().unwrap_or(0);
     let announced = usize::try_from(announced).unwrap_or(usize::MAX);
-    if announced > BODY_LIMIT {
+    if announced > limit {
         return Err(BodyError::TooLarge);
     }
-    let mut body = Vec::with_capacity(announced);
+    let mut body = Vec::with_capacity(announced.min(RESERVE_LIMIT));
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
-        if body.len() + chunk.len() > BODY_LIMIT {
+        if body.len().saturating_add(chunk.len()) > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(&chunk);
@@ -596,12 +787,21 @@ async fn read_body(mut response: Response) -> Result<Vec<u8>, BodyError> {
     Ok(body)
 }
 
-/// Orange's request id, for support.
+/// What became of a lost create's answer, for [`ApiError::OutcomeUnknown`].
+fn lost_answer(error: &ApiError) -> String {
+    match error {
+        ApiError::Timeout { host } => format!("{host} did not answer in time"),
+        ApiError::Network { host, detail } => format!("the connection to {host} failed: {detail}"),
+        other => other.to_string(),
+    }
+}
+
+/// Orange's request id, for support (at most 64 visible characters: it is shown in messages).
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     headers
         .get(REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+        .and_then(clean_request_id)
 }
 
 /// Refuses credentials that are missing or cannot travel in an HTTP header, before any request and

@@ -55,7 +55,8 @@ impl ManualClock {
             .now
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *now += by;
+        // Checked: a test that sleeps `Duration::MAX` leaves the clock where it is, not panicking.
+        *now = now.checked_add(by).unwrap_or(*now);
     }
 
     /// Every sleep asked for so far, in order.

@@ -56,12 +56,18 @@ pub struct ClientConfig {
     pub oauth_base: String,
     /// How long to wait for a connection.
     pub connect_timeout: Duration,
-    /// How long a read may stay idle (a stalled download fails after this, a slow one does not).
+    /// How long to wait for an answer's first byte, and then how long a read may stay idle: a
+    /// stalled list or download fails after this, a slow one does not. Every call has it.
     pub read_timeout: Duration,
-    /// The whole-request limit for JSON calls (downloads have none: a big file may take long).
+    /// The whole-request limit of the token call only, whose answer is tiny. Resource calls (lists,
+    /// downloads, creates) have none: a 25 MB list over a slow link may take minutes, and the
+    /// connect and read timeouts already end a call that is dead.
     pub request_timeout: Duration,
     /// Proxy choice.
     pub proxy: ProxySetting,
+    /// Sends loopback calls through the proxy too. Off everywhere but in tests: the client goes to
+    /// this machine (the sandbox) directly, so a test of a real proxy on loopback must say so.
+    pub keep_proxy_for_loopback: bool,
     /// Retry bounds for safe requests.
     pub retry: RetryPolicy,
 }
@@ -75,6 +81,7 @@ impl Default for ClientConfig {
             read_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(60),
             proxy: ProxySetting::System,
+            keep_proxy_for_loopback: false,
             retry: RetryPolicy::default(),
         }
     }

@@ -167,5 +167,53 @@ mod tests {
         fn never_panics(value in "\\PC{0,200}") {
             let _ = filename_from_content_disposition(&value);
         }
+
+        #[test]
+        fn any_parameters_never_panic(
+            parts in proptest::collection::vec(
+                ("(?i)(filename\\*?|name|x)", "[ ]{0,2}", "(\"[^\"]{0,40}\"?|[^;]{0,40})"),
+                0..6,
+            ),
+            tail in "\\PC{0,20}",
+        ) {
+            let mut header = String::from("attachment");
+            for (name, space, value) in &parts {
+                header.push_str(&format!(";{space}{name}={value}"));
+            }
+            header.push_str(&tail);
+            if let Some(name) = filename_from_content_disposition(&header) {
+                prop_assert!(!name.is_empty());
+            }
+        }
+
+        #[test]
+        fn any_percent_encoding_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let encoded: String = bytes.iter().map(|b| format!("%{b:02X}")).collect();
+            for charset in ["UTF-8", "iso-8859-1", "koi8-r", ""] {
+                let header = format!("attachment; filename*={charset}''{encoded}");
+                let _ = filename_from_content_disposition(&header);
+            }
+        }
+    }
+
+    #[test]
+    fn ten_kilobyte_names_are_read_whole() {
+        let long = "é".repeat(5 * 1024);
+        let header = format!(
+            "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+            "a".repeat(10 * 1024),
+            utf8_percent_encode(&long, NON_ALPHANUMERIC)
+        );
+        assert_eq!(filename_from_content_disposition(&header), Some(long));
+        let plain = format!("attachment; filename={}", "b".repeat(10 * 1024));
+        assert_eq!(
+            filename_from_content_disposition(&plain).map(|n| n.len()),
+            Some(10 * 1024)
+        );
+        let unterminated = format!("attachment; filename=\"{}", "c".repeat(10 * 1024));
+        assert_eq!(
+            filename_from_content_disposition(&unterminated).map(|n| n.len()),
+            Some(10 * 1024)
+        );
     }
 }

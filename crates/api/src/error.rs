@@ -7,6 +7,7 @@
 //! means the key may not see that contract).
 
 use crate::credentials::Redactor;
+use crate::error_body::{describe, media_type, one_line, QUOTE_LIMIT};
 use crate::ids::{ContractId, DocumentId};
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
@@ -40,6 +41,19 @@ impl Call {
             | Call::Download(c, _)
             | Call::CreateUser(c) => Some(c),
             Call::Token | Call::ListContracts | Call::CreateContract => None,
+        }
+    }
+
+    /// For a create: what it creates and where a person can check whether it was (for a lost
+    /// answer's message).
+    pub(crate) fn creation(&self) -> Option<(String, String)> {
+        match self {
+            Call::CreateUser(contract) => Some((
+                format!("a user on contract {contract}"),
+                format!("users of contract {contract} (in the customer space)"),
+            )),
+            Call::CreateContract => Some(("a contract".into(), "contracts".into())),
+            _ => None,
         }
     }
 
@@ -129,7 +143,8 @@ pub enum ApiError {
         status: u16,
         /// Orange's code, when the body had one.
         code: Option<i64>,
-        /// The server's message.
+        /// The server's message (one line, cut), or, when the body was not Orange's JSON, a
+        /// summary of it: `a gateway answered with an HTML page titled "502 Bad Gateway"`.
         message: String,
         /// The server's description.
         description: Option<String>,
@@ -150,6 +165,17 @@ pub enum ApiError {
         /// The host that was called.
         host: String,
     },
+    /// A create was sent but its answer never came (no answer in time, or the connection was lost
+    /// after the request went out): the server may have applied it. Never retried automatically.
+    #[error("The answer to the request to create {what} was lost ({detail}). The request may have been applied: check the list of {list} before trying again.")]
+    OutcomeUnknown {
+        /// What was being created, e.g. "a user on contract OCB0001234".
+        what: String,
+        /// Where to look, e.g. "contracts".
+        list: String,
+        /// What happened to the answer, e.g. "api.orange.com did not answer in time".
+        detail: String,
+    },
     /// A download ended before all its bytes arrived.
     #[error("The download stopped after {received} of {} bytes; nothing was kept. Try again.", expected.map(|e| e.to_string()).unwrap_or_else(|| "the announced".into()))]
     IncompleteDownload {
@@ -163,7 +189,7 @@ pub enum ApiError {
     UnexpectedResponse {
         /// What the client expected.
         expected: String,
-        /// What came instead (status, content type, a short excerpt).
+        /// What came instead (status, content type, a summary: never the body itself).
         got: String,
         /// Orange's request id, for support.
         request_id: Option<String>,
@@ -190,6 +216,7 @@ impl ApiError {
             ApiError::Server { .. } => "server",
             ApiError::Network { .. } => "network",
             ApiError::Timeout { .. } => "timeout",
+            ApiError::OutcomeUnknown { .. } => "outcome_unknown",
             ApiError::IncompleteDownload { .. } => "incomplete_download",
             ApiError::UnexpectedResponse { .. } => "unexpected_response",
             ApiError::InvalidConfig(_) => "invalid_config",
@@ -286,16 +313,6 @@ fn field_from_description(description: &str) -> Option<String> {
     is_identifier.then(|| word.to_owned())
 }
 
-/// A short, printable excerpt of a body for "unexpected response" messages.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .trim()
-        .to_owned()
-}
-
 impl ApiError {
     /// Maps a failed response to the error a user can act on.
     pub(crate) fn from_response(
@@ -310,10 +327,10 @@ impl ApiError {
             content_type,
             body,
         } = response;
+        let text = |value: &str| one_line(&redactor.scrub(value), SERVER_TEXT_LIMIT);
         if matches!(call, Call::Token) {
             if let Ok(oauth) = serde_json::from_slice::<OAuthErrorBody>(body) {
-                let description =
-                    redactor.scrub(oauth.error_description.as_deref().unwrap_or(&oauth.error));
+                let description = text(oauth.error_description.as_deref().unwrap_or(&oauth.error));
                 return match (status, oauth.error.as_str()) {
                     (429, _) => ApiError::RateLimited {
                         retry_after,
@@ -324,7 +341,7 @@ impl ApiError {
                         expected: "an access token".into(),
                         got: format!(
                             "HTTP {status} {}: {description}",
-                            redactor.scrub(&oauth.error)
+                            one_line(&redactor.scrub(&oauth.error), QUOTE_LIMIT)
                         ),
                         request_id,
                     },
@@ -332,31 +349,41 @@ impl ApiError {
             }
         }
         let Ok(orange) = serde_json::from_slice::<OrangeErrorBody>(body) else {
+            let summary = describe(content_type.as_deref(), body, redactor);
             return match status {
                 429 => ApiError::RateLimited {
                     retry_after,
                     request_id,
                 },
+                502..=504 => ApiError::Server {
+                    status,
+                    code: None,
+                    message: format!("a gateway answered with {summary}"),
+                    description: None,
+                    request_id,
+                },
                 500..=599 => ApiError::Server {
                     status,
                     code: None,
-                    message: redactor.scrub(&excerpt(body)),
+                    message: format!("the answer was {summary}"),
                     description: None,
                     request_id,
                 },
                 _ => ApiError::UnexpectedResponse {
                     expected: "Orange's JSON error body".into(),
                     got: format!(
-                        "HTTP {status} {} {}",
-                        content_type.unwrap_or_else(|| "without content type".into()),
-                        redactor.scrub(&excerpt(body))
+                        "HTTP {status} ({}): {summary}",
+                        content_type
+                            .as_deref()
+                            .and_then(media_type)
+                            .unwrap_or_else(|| "without content type".into()),
                     ),
                     request_id,
                 },
             };
         };
-        let message = redactor.scrub(&orange.message);
-        let description = orange.description.as_deref().map(|d| redactor.scrub(d));
+        let message = text(&orange.message);
+        let description = orange.description.as_deref().map(text);
         let mentions_api_key = |text: &str| text.to_ascii_lowercase().contains("x-api-key");
         match orange.code {
             53 => ApiError::RateLimited {
@@ -438,6 +465,21 @@ impl ApiError {
             detail: redactor.scrub(&detail),
         }
     }
+}
+
+/// The most characters of a server's message or description kept in an error (Orange's are
+/// one sentence; anything longer is cut, on one line).
+const SERVER_TEXT_LIMIT: usize = 300;
+
+/// A request id as support needs it: at most 64 visible ASCII characters, or none.
+pub(crate) fn clean_request_id(value: &str) -> Option<String> {
+    let id: String = value
+        .trim()
+        .chars()
+        .filter(char::is_ascii_graphic)
+        .take(64)
+        .collect();
+    (!id.is_empty()).then_some(id)
 }
 
 /// What a 404 was about, in words.
@@ -564,6 +606,117 @@ mod tests {
         assert_eq!(value["code"], "invalid_api_key");
         assert_eq!(value["requestId"], "req-1");
         assert!(value["message"].as_str().unwrap().contains("API key"));
+    }
+
+    fn map_raw(call: Call, status: u16, content_type: Option<&str>, body: &[u8]) -> ApiError {
+        ApiError::from_response(
+            &call,
+            FailedResponse {
+                status,
+                retry_after: None,
+                request_id: None,
+                content_type: content_type.map(str::to_owned),
+                body,
+            },
+            &Redactor::default(),
+        )
+    }
+
+    const NGINX_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n";
+
+    #[test]
+    fn a_gateway_page_is_summarized_by_its_title() {
+        let error = map_raw(
+            Call::ListContracts,
+            502,
+            Some("text/html"),
+            NGINX_502.as_bytes(),
+        );
+        assert_eq!(error.kind(), "server");
+        let text = error.to_string();
+        assert!(
+            text.contains(
+                "HTTP 502: a gateway answered with an HTML page titled \"502 Bad Gateway\""
+            ),
+            "{text}"
+        );
+        assert!(text.contains("Try again later"), "{text}");
+        for leaked in ["<html", "<body", "<center", "nginx", "padding", "\n", "\r"] {
+            assert!(!text.contains(leaked), "{leaked} in {text}");
+        }
+        let teapot = map_raw(
+            Call::ListContracts,
+            418,
+            Some("text/html; charset=utf-8"),
+            NGINX_502.as_bytes(),
+        );
+        assert_eq!(
+            teapot.to_string(),
+            "Unexpected answer from the server: expected Orange's JSON error body, got HTTP 418 (text/html): an HTML page titled \"502 Bad Gateway\"."
+        );
+        let text = map_raw(Call::ListContracts, 503, Some("text/plain"), b"upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111\nmore").to_string();
+        assert!(text.contains("the text \"upstream connect error"), "{text}");
+        assert!(!text.contains("more") && !text.contains("111"), "{text}");
+    }
+
+    #[test]
+    fn long_or_multiline_server_texts_are_one_short_line() {
+        let description = format!("Invalid body field: email {}", "x\n".repeat(500));
+        let body = serde_json::json!({"code": 24, "message": "Invalid\nbody field", "description": description});
+        match map(Call::CreateUser(contract()), 400, &body.to_string()) {
+            ApiError::Validation {
+                message,
+                description,
+                field,
+                ..
+            } => {
+                assert_eq!(message, "Invalid body field");
+                let description = description.unwrap();
+                assert!(description.chars().count() <= SERVER_TEXT_LIMIT);
+                assert!(!description.contains('\n'));
+                assert_eq!(field.as_deref(), Some("email"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn request_ids_are_short_and_visible() {
+        assert_eq!(clean_request_id(" ab-12 "), Some("ab-12".into()));
+        assert_eq!(clean_request_id("   "), None);
+        assert_eq!(
+            clean_request_id(&"x".repeat(500)).map(|id| id.len()),
+            Some(64)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_failed_answer_maps_to_a_short_error_without_panic(
+            status in proptest::prelude::any::<u16>(),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+            content_type in proptest::option::of("\\PC{0,80}"),
+            call in 0..3usize,
+        ) {
+            let call = [Call::Token, Call::ListContracts, Call::ListDocuments(contract())][call].clone();
+            let error = map_raw(call, status, content_type.as_deref(), &body);
+            let text = error.to_string();
+            proptest::prop_assert!(!text.contains('\n') && !text.contains('\r'), "{}", text);
+            proptest::prop_assert!(text.chars().count() <= 1200, "{}", text);
+            let _ = serde_json::to_string(&error);
+        }
+
+        #[test]
+        fn html_pages_never_leak_their_markup(
+            status in 400u16..600,
+            title in "[^<&]{0,200}",
+            text in "[a-z ]{0,200}",
+        ) {
+            let page = format!("<!DOCTYPE html><html><head><title>{title}</title></head><body><p>{text}</p></body></html>");
+            let error = map_raw(Call::ListContracts, status, Some("text/html"), page.as_bytes());
+            let shown = error.to_string();
+            proptest::prop_assert!(!shown.contains("<body") && !shown.contains("<html") && !shown.contains("<p>"));
+        }
     }
 
     #[test]

@@ -23,7 +23,9 @@ mod credentials;
 mod disposition;
 mod download;
 mod error;
+mod error_body;
 mod ids;
+mod lenient;
 mod model;
 mod retry;
 mod token;
@@ -39,9 +41,9 @@ pub use download::{DownloadProgress, DownloadRequest, DownloadedFile};
 pub use error::ApiError;
 pub use ids::{ClientId, ContractId, ContractIdError, DocumentId, DocumentIdError, UserId};
 pub use model::{
-    period_year_month, Civility, Contact, ContractDetail, ContractSummary, CreatedUser, Customer,
-    Document, DocumentList, DocumentType, DocumentsQuery, ExtraFields, ListedDocuments,
-    NewContract, NewUser, Offer, User,
+    period_year_month, Civility, Contact, ContractDetail, ContractSummary, CreateAnswer,
+    CreatedContract, CreatedUser, Customer, Document, DocumentList, DocumentType, DocumentsQuery,
+    ExtraFields, ListedDocuments, NewContract, NewUser, Offer, User,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secrecy::{ExposeSecret, SecretString};

@@ -3,6 +3,7 @@
 //! Why: optional fields are `Option` because the real API leaves many out; every object keeps the fields
 //! the contract does not name in `extra`, so that a newer server loses nothing when the CLI prints JSON.
 
+use crate::credentials::Redactor;
 use crate::ids::{ContractId, DocumentId, UserId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -228,11 +229,21 @@ pub struct Document {
     /// When it was issued (RFC 3339, as sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// Its size in bytes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Its size in bytes. Read leniently: a whole number, or a text of one;
+    /// anything else (a fraction, a negative number, an unreadable text) is `None`, not an error.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::size"
+    )]
     pub size: Option<u64>,
-    /// Amount (bills and invoices).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Amount (bills and invoices). Read leniently: a number, or a decimal text with `.` or `,`
+    /// (`"12.5"`, `"1 234,50"`); anything else is `None`, not an error.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::lenient::amount"
+    )]
     pub amount: Option<f64>,
     /// ISO 4217 currency of `amount`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -315,46 +326,87 @@ pub struct ListedDocuments {
     pub filled_limit: bool,
 }
 
+/// What kind of answer `GET /documents` gave, once its documents were handed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ListShape {
+    /// A top-level array, or an object whose `documents` is an array or null (both confirmed).
+    Documents,
+    /// An object without a `documents` key (an error body with a 200, a shape never seen): not an
+    /// empty list. Its first key names (scrubbed, cut) and how many keys it had.
+    ObjectWithout {
+        /// At most [`crate::error_body::KEYS_SHOWN`] key names, made safe to show.
+        keys: Vec<String>,
+        /// How many keys the object had.
+        count: usize,
+    },
+}
+
+impl ListShape {
+    /// What the answer was, for an error: "an object with keys error, status".
+    pub(crate) fn describe(keys: &[String], count: usize) -> String {
+        match count {
+            0 => "an empty object".into(),
+            _ => format!(
+                "an object with {}",
+                crate::error_body::key_list(keys, count)
+            ),
+        }
+    }
+}
+
 /// Reads the two shapes `GET /documents` answers with — an array, or `{"documents": null}` — and
-/// hands each document to a function as soon as it is read.
+/// hands each document to a function as soon as it is read; says which shape came.
 ///
 /// Why a visitor: a `#[serde(untagged)]` enum buffers the whole answer into serde's generic tree
 /// before trying each shape. Why one document at a time: a caller that keeps the documents in a form
 /// of its own (the app's catalog) never holds 100,000 `Document`s besides it, and the memory each one
 /// used is reused for the next.
-pub(crate) struct DocumentsSeed<'f, F>(pub(crate) &'f mut F);
+pub(crate) struct DocumentsSeed<'f, 'r, F>(pub(crate) &'f mut F, pub(crate) &'r Redactor);
 
-impl<'de, F: FnMut(Document)> serde::de::DeserializeSeed<'de> for DocumentsSeed<'_, F> {
-    type Value = ();
+impl<'de, F: FnMut(Document)> serde::de::DeserializeSeed<'de> for DocumentsSeed<'_, '_, F> {
+    type Value = ListShape;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(Shapes(self.0))
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<ListShape, D::Error> {
+        deserializer.deserialize_any(Shapes(self.0, self.1))
     }
 }
 
 /// Either shape.
-struct Shapes<'f, F>(&'f mut F);
+struct Shapes<'f, 'r, F>(&'f mut F, &'r Redactor);
 
-impl<'de, F: FnMut(Document)> serde::de::Visitor<'de> for Shapes<'_, F> {
-    type Value = ();
+impl<'de, F: FnMut(Document)> serde::de::Visitor<'de> for Shapes<'_, '_, F> {
+    type Value = ListShape;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an array of documents, or an object with a `documents` field")
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        each_element(seq, self.0)
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<ListShape, A::Error> {
+        each_element(seq, self.0)?;
+        Ok(ListShape::Documents)
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ListShape, A::Error> {
+        let mut documents = false;
+        let mut keys = Vec::new();
+        let mut count = 0usize;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            if key == "documents" {
+            count += 1;
+            if keys.len() < crate::error_body::KEYS_SHOWN {
+                keys.push(crate::error_body::key_name(&key, self.1));
+            }
+            if key == "documents" && !documents {
+                documents = true;
                 map.next_value_seed(NullableDocuments(&mut *self.0))?;
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        Ok(())
+        Ok(if documents {
+            ListShape::Documents
+        } else {
+            ListShape::ObjectWithout { keys, count }
+        })
     }
 }
 
@@ -435,7 +487,7 @@ pub struct NewUser {
 }
 
 /// A user as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// The user's id.
@@ -464,14 +516,82 @@ pub struct User {
     pub extra: ExtraFields,
 }
 
+impl User {
+    /// A user read leniently from a create's answer: text (or number) fields are taken, anything
+    /// else stays in `extra` as sent, so an odd field never turns a success into an error.
+    pub(crate) fn from_answer(mut map: ExtraFields) -> Self {
+        let id = take_text(&mut map, "id").map(UserId);
+        let login = take_text(&mut map, "login");
+        let email = take_text(&mut map, "email");
+        let civility = take_text(&mut map, "civility");
+        let last_name = take_text(&mut map, "lastName");
+        let first_name = take_text(&mut map, "firstName");
+        let contract_id = take_text(&mut map, "contractId").map(ContractId::from_server);
+        Self {
+            id,
+            login,
+            email,
+            civility,
+            last_name,
+            first_name,
+            contract_id,
+            extra: map,
+        }
+    }
+}
+
+/// Takes a text (or number, as text) field out of `map`; other kinds stay where they are.
+fn take_text(map: &mut ExtraFields, key: &str) -> Option<String> {
+    let text = match map.get(key)? {
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
+        Value::Null => {
+            map.remove(key);
+            return None;
+        }
+        _ => return None,
+    };
+    map.remove(key);
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// What the success answer to a create held. Whatever it held, the server said the create was
+/// done: every one of these is a success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CreateAnswer {
+    /// A JSON object with the created item's id.
+    Complete,
+    /// A JSON object without an id.
+    WithoutId,
+    /// No body (e.g. 204 No Content).
+    Empty,
+    /// A body this client could not read as the created item (not JSON, not an object, cut).
+    Unreadable,
+}
+
 /// The outcome of creating a user: the server either made a new login or kept an existing one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedUser {
-    /// The user as the server returned it.
+    /// The user as the server returned it; every field is `None` when its answer held none
+    /// (see `answer`).
     pub user: User,
-    /// True when the email already had a login and the server kept it (HTTP 200 instead of 201).
+    /// True only when the answer says so: it returned a login other than the one sent (the email
+    /// already had a login, which the server kept).
     pub already_existed: bool,
+    /// What the server's answer held.
+    pub answer: CreateAnswer,
+}
+
+/// The outcome of creating a contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedContract {
+    /// The contract as the server returned it, when its answer held one with its id and name.
+    pub contract: Option<ContractDetail>,
+    /// What the server's answer held.
+    pub answer: CreateAnswer,
 }
 
 /// Body of `POST /contracts`.
@@ -519,14 +639,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"creditNotes\"");
     }
 
-    /// The documents of an answer, read one by one as the client does.
-    fn read_list(json: &str) -> serde_json::Result<Vec<Document>> {
+    /// The documents of an answer, read one by one as the client does; an object without
+    /// `documents` is an error, described as the client describes it.
+    fn read_list(json: &str) -> Result<Vec<Document>, String> {
         use serde::de::DeserializeSeed;
         let mut documents = Vec::new();
         let mut deserializer = serde_json::Deserializer::from_str(json);
-        DocumentsSeed(&mut |d| documents.push(d)).deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(documents)
+        let redactor = Redactor::default();
+        let shape = DocumentsSeed(&mut |d| documents.push(d), &redactor)
+            .deserialize(&mut deserializer)
+            .map_err(|e| e.to_string())?;
+        deserializer.end().map_err(|e| e.to_string())?;
+        match shape {
+            ListShape::Documents => Ok(documents),
+            ListShape::ObjectWithout { keys, count } => Err(ListShape::describe(&keys, count)),
+        }
     }
 
     #[test]
@@ -539,12 +666,18 @@ mod tests {
         assert_eq!(round["vatNumber"], "FR1");
         assert_eq!(round["documentType"], "invoices");
         assert!(read_list(r#"{"documents":null}"#).unwrap().is_empty());
+        assert!(read_list(r#"{"documents":[]}"#).unwrap().is_empty());
+        assert!(read_list("[]").unwrap().is_empty());
         let wrapped =
             r#"{"total":1,"documents":[{"id":"b2","filename":"g.pdf","period":"202402"}]}"#;
         let docs = read_list(wrapped).unwrap();
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].id.as_str(), "b2");
-        assert!(read_list(r#"{"total":0}"#).unwrap().is_empty());
+        // An object without `documents` is not an empty list (it used to be read as one).
+        assert_eq!(
+            read_list(r#"{"total":0}"#).unwrap_err(),
+            "an object with the key total"
+        );
         for wrong in [
             r#""text""#,
             "42",
@@ -554,6 +687,101 @@ mod tests {
         ] {
             assert!(read_list(wrong).is_err(), "{wrong}");
         }
+    }
+
+    #[test]
+    fn an_object_without_documents_is_named_by_its_keys_only() {
+        assert_eq!(
+            read_list(r#"{"error":"internal","status":500}"#).unwrap_err(),
+            "an object with keys error, status"
+        );
+        assert_eq!(read_list("{}").unwrap_err(), "an empty object");
+        let many = r#"{"a":1,"b":"secret text","c":3,"d":4,"e":5,"f":6,"g\nh":7}"#;
+        let text = read_list(many).unwrap_err();
+        assert_eq!(text, "an object with keys a, b, c, d, e and 2 more");
+        let long_key = format!(r#"{{"{}\u0007x":1}}"#, "k".repeat(100));
+        let text = read_list(&long_key).unwrap_err();
+        assert!(
+            text.chars().count() < 70 && !text.contains('\u{7}'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn one_odd_row_does_not_fail_the_list() {
+        let json = r#"[
+            {"id":"a","filename":"a.pdf","period":"202401","amount":"1 234,50","size":"4096"},
+            {"id":"b","filename":"b.pdf","period":"202401","amount":"twelve","size":null},
+            {"id":"c","filename":"c.pdf","period":"202401","amount":{"value":1},"size":-5},
+            {"id":"d","filename":"d.pdf","period":"202401","amount":12.5,"size":12}
+        ]"#;
+        let docs = read_list(json).unwrap();
+        let read: Vec<_> = docs.iter().map(|d| (d.amount, d.size)).collect();
+        assert_eq!(
+            read,
+            [
+                (Some(1234.5), Some(4096)),
+                (None, None),
+                (None, None),
+                (Some(12.5), Some(12))
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_a_clear_error_not_a_crash() {
+        let deep = format!(
+            r#"[{{"id":"a","filename":"f","period":"202401","x":{}1{}}}]"#,
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let error = read_list(&deep).unwrap_err();
+        assert!(error.contains("recursion limit"), "{error}");
+        let deep_list = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(read_list(&deep_list).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_answer_is_read_or_refused_without_panic(body in "\\PC{0,300}") {
+            let _ = read_list(&body);
+        }
+
+        #[test]
+        fn any_json_value_is_read_or_refused_without_panic(value in json_value()) {
+            let text = value.to_string();
+            let _ = read_list(&text);
+            let wrapped = serde_json::json!({"documents": value}).to_string();
+            let _ = read_list(&wrapped);
+        }
+
+        #[test]
+        fn rows_with_any_amount_and_size_are_kept(amount in json_value(), size in json_value()) {
+            let row = serde_json::json!([
+                {"id": "a", "filename": "f", "period": "202401", "amount": amount, "size": size}
+            ]);
+            let docs = read_list(&row.to_string()).unwrap();
+            proptest::prop_assert_eq!(docs.len(), 1);
+        }
+    }
+
+    /// Any JSON value, a few levels deep.
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            "\\PC{0,20}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map("\\PC{0,8}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]

@@ -60,19 +60,28 @@ impl RetryPolicy {
                     .saturating_mul(1 << exponent)
                     .min(self.max_delay);
                 let half = backoff / 2;
-                half + half.mul_f64(fastrand::f64())
+                let jitter = Duration::try_from_secs_f64(half.as_secs_f64() * fastrand::f64())
+                    .unwrap_or(half);
+                half.saturating_add(jitter.min(half))
             }
         };
-        (waited_so_far + delay <= self.max_total_wait).then_some(delay)
+        // Checked: a `Retry-After: 18446744073709551615` must give "not waited", not an overflow.
+        waited_so_far
+            .checked_add(delay)
+            .is_some_and(|total| total <= self.max_total_wait)
+            .then_some(delay)
     }
 }
 
 /// Reads a `Retry-After` value: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). A date in the past
-/// means "now". Anything else is ignored (`None`), never an error: the header is advice.
+/// means "now". Anything else is ignored (`None`), never an error: the header is advice. Seconds
+/// beyond `u64` are read as the longest wait (`u64::MAX` s), which no retry budget accepts.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<u64>().ok().map(Duration::from_secs);
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
@@ -127,6 +136,21 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(
+            parse_retry_after("18446744073709551615", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        let policy = RetryPolicy::default();
+        for waited in [Duration::ZERO, Duration::from_secs(1)] {
+            assert_eq!(
+                policy.next_delay(1, waited, Some(Duration::from_secs(u64::MAX))),
+                None
+            );
+        }
         assert_eq!(parse_retry_after("-5", now), None);
     }
 
@@ -146,6 +170,34 @@ mod tests {
         #[test]
         fn retry_after_never_panics(value in "\\PC{0,40}") {
             let _ = parse_retry_after(&value, SystemTime::UNIX_EPOCH);
+        }
+
+        #[test]
+        fn any_retry_after_and_budget_give_a_bounded_wait_without_panic(
+            digits in "[0-9]{1,40}",
+            now in any::<u64>(),
+            waited in any::<u64>(),
+            attempt in any::<u32>(),
+            base in any::<u64>(),
+            max in any::<u64>(),
+        ) {
+            let now = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(now >> 30)).unwrap_or(SystemTime::UNIX_EPOCH);
+            let asked = parse_retry_after(&digits, now);
+            prop_assert!(asked.is_some());
+            let policy = RetryPolicy {
+                max_attempts: u32::MAX,
+                max_total_wait: Duration::from_secs(30),
+                base_delay: Duration::from_nanos(base),
+                max_delay: Duration::from_secs(max),
+            };
+            let waited = Duration::from_secs(waited);
+            for retry_after in [asked, None, Some(Duration::MAX)] {
+                if let Some(delay) = policy.next_delay(attempt, waited, retry_after) {
+                    prop_assert!(delay <= policy.max_total_wait);
+                }
+            }
+            let unbounded = RetryPolicy { max_total_wait: Duration::MAX, max_delay: Duration::MAX, ..policy };
+            let _ = unbounded.next_delay(attempt, Duration::ZERO, None);
         }
     }
 }

@@ -151,8 +151,10 @@ async fn connection_failures_are_retried_then_reported_with_a_network_hint() {
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout() {
     let sandbox = sandbox().await;
+    // Resource calls have no whole-request limit any more (a long list may take minutes): an
+    // answer that does not start within the read timeout is what times out.
     let config = ClientConfig {
-        request_timeout: Duration::from_millis(300),
+        read_timeout: Duration::from_millis(300),
         retry: retry(1),
         ..config_for(&sandbox)
     };

@@ -295,6 +295,7 @@ async fn creates_users_and_keeps_an_existing_login() {
         .await
         .unwrap();
     assert!(!created.already_existed);
+    assert_eq!(created.answer, ccs_api::CreateAnswer::Complete);
     assert_eq!(created.user.login.as_deref(), Some("anne.lefevre"));
     assert_eq!(created.user.contract_id.as_ref(), Some(&contract));
 
@@ -333,6 +334,8 @@ async fn creates_a_contract_that_appears_in_the_list() {
         })
         .await
         .unwrap();
+    assert_eq!(created.answer, ccs_api::CreateAnswer::Complete);
+    let created = created.contract.expect("the created contract");
     assert!(ContractId::parse(created.id.as_str()).is_ok());
     assert_eq!(created.name, "Atelier Numérique — R&D");
     let after = client.list_contracts().await.unwrap();

@@ -108,4 +108,32 @@ pub struct FaultConfig {
     pub slow_body_bytes_per_sec: Option<u64>,
     /// Enforces Orange's 50 token requests per minute (sliding window on the sandbox clock).
     pub token_rate_limit: bool,
+    /// The token endpoint answers its successes in this odd (but plausible) way; the token it
+    /// issues still works.
+    pub token_body: Option<TokenBodyFault>,
+    /// `GET /documents` sends one row's `amount` as a text with a decimal comma (`"1234,56"`) and
+    /// another row without `size`.
+    pub odd_list_rows: bool,
+    /// `GET /documents` answers 200 with an object without a `documents` key
+    /// (`{"error": "…", "status": 500}`), as a misbehaving gateway might.
+    pub list_without_documents: bool,
+    /// Throttles every `GET /documents` body to this many bytes per second.
+    pub slow_list_bytes_per_sec: Option<u64>,
+    /// `GET /documents` sends this many bytes of its body (announcing the full length), then stops
+    /// sending without closing the connection (for a while).
+    pub stall_list_after_bytes: Option<u64>,
+}
+
+/// Odd success answers of the token endpoint (RFC 6749 leaves room, servers use it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenBodyFault {
+    /// Form-encoded instead of JSON (`access_token=…&token_type=bearer&expires_in=3600`), with
+    /// `Content-Type: application/x-www-form-urlencoded`: the body holds the token.
+    NotJson,
+    /// JSON without `expires_in` (optional in RFC 6749).
+    NoExpiresIn,
+    /// `expires_in` of `18446744073709551615` (`u64::MAX`) seconds.
+    HugeExpiresIn,
+    /// `expires_in` of `-3600`.
+    NegativeExpiresIn,
 }

@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::faults::GatewayStyle;
+
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -56,13 +58,15 @@ pub(crate) fn message_for(code: u32) -> &'static str {
     }
 }
 
-/// An Orange error answer: HTTP status, code, description and an optional `Retry-After`.
+/// An Orange error answer: HTTP status, code, description and an optional `Retry-After` — or, for
+/// a simulated gateway, its page instead of Orange's body.
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
     status: StatusCode,
     code: u32,
     description: String,
     retry_after: Option<u64>,
+    page: Option<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -73,6 +77,36 @@ impl ApiError {
             code,
             description: description.into(),
             retry_after: None,
+            page: None,
+        }
+    }
+
+    /// A gateway's error page (not Orange's JSON) with this status.
+    pub(crate) fn gateway_page(status: u16, style: GatewayStyle) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+        let title = format!(
+            "{} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("Error")
+        );
+        let page = match style {
+            GatewayStyle::NginxHtml => (
+                "text/html",
+                format!(
+                    "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n{NGINX_PADDING}"
+                ),
+            ),
+            GatewayStyle::PlainText => (
+                "text/plain",
+                "upstream connect error or disconnect/reset before headers. reset reason: connection failure, transport failure reason: delayed connect error: 111".to_owned(),
+            ),
+        };
+        Self {
+            status,
+            code: 0,
+            description: String::new(),
+            retry_after: None,
+            page: Some(page),
         }
     }
 
@@ -135,8 +169,19 @@ impl ApiError {
     }
 }
 
+/// The comment lines nginx appends to its error pages so that browsers show them.
+const NGINX_PADDING: &str = "<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n<!-- a padding to disable MSIE and Chrome friendly error page -->\r\n";
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some((content_type, page)) = self.page {
+            return (
+                self.status,
+                [(axum::http::header::CONTENT_TYPE, content_type)],
+                page,
+            )
+                .into_response();
+        }
         let body = json!({
             "code": self.code,
             "message": message_for(self.code),

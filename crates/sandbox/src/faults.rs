@@ -34,6 +34,40 @@ pub enum Fault {
     },
     /// Wait this long before serving normally.
     Delay(Duration),
+    /// Serve normally (a create is applied), then wait this long before answering: the answer
+    /// comes late, after a client with a shorter read timeout gave up. Honoured by the two create
+    /// routes and `Documents`; elsewhere it acts as [`Fault::Delay`].
+    DelayAnswer(Duration),
+    /// Answer as a gateway in front of the API would, with this HTTP status, instead of serving.
+    GatewayPage {
+        /// HTTP status (502, 503, 504…).
+        http: u16,
+        /// The page's form.
+        style: GatewayStyle,
+    },
+    /// `CreateUser` / `CreateContract` only: apply the create, then answer in this other
+    /// plausible way (consumed and ignored on other routes).
+    CreateAnswer(CreateAnswerStyle),
+}
+
+/// How a gateway's error page looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GatewayStyle {
+    /// nginx's HTML page (`<title>502 Bad Gateway</title>`, its padding comments included).
+    NginxHtml,
+    /// A proxy's `text/plain` line (Envoy's "upstream connect error…").
+    PlainText,
+}
+
+/// Other success answers a create may give (the contract only shows 201 with the item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateAnswerStyle {
+    /// 204 without a body.
+    NoContent,
+    /// 200 with the item minus its `id`.
+    WithoutId,
+    /// 201 with `text/plain` "Created".
+    NotJson,
 }
 
 /// How `/file` sends `Content-Disposition`, to test clients against each variant.
@@ -57,6 +91,10 @@ pub(crate) struct Verdict {
     pub(crate) cut_after: Option<u64>,
     /// Wait this long first (an injected delay, on top of the configured latency).
     pub(crate) delay: Duration,
+    /// Wait this long after serving, before the answer leaves.
+    pub(crate) answer_delay: Duration,
+    /// Answer a create this way.
+    pub(crate) create_answer: Option<CreateAnswerStyle>,
 }
 
 /// One-shot queues per route plus the random faults of the configuration.
@@ -108,6 +146,16 @@ impl FaultPlan {
             }
             Some(Fault::CutBody { after_bytes }) => verdict.cut_after = Some(after_bytes),
             Some(Fault::Delay(extra)) => verdict.delay += extra,
+            Some(Fault::DelayAnswer(extra)) => match route {
+                Route::CreateUser | Route::CreateContract | Route::Documents => {
+                    verdict.answer_delay += extra;
+                }
+                _ => verdict.delay += extra,
+            },
+            Some(Fault::GatewayPage { http, style }) => {
+                return Err(ApiError::gateway_page(http, style));
+            }
+            Some(Fault::CreateAnswer(style)) => verdict.create_answer = Some(style),
             None => {}
         }
         if route != Route::Token {

@@ -26,11 +26,11 @@ mod state;
 mod sync;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use config::{FaultConfig, SandboxConfig, SandboxCredentials};
+pub use config::{FaultConfig, SandboxConfig, SandboxCredentials, TokenBodyFault};
 pub use counters::Route;
 pub use data::documents::DocumentInfo;
 pub use errors::SandboxError;
-pub use faults::{DispositionStyle, Fault};
+pub use faults::{CreateAnswerStyle, DispositionStyle, Fault, GatewayStyle};
 pub use server::{Sandbox, SandboxHandle};
 
 /// The 27 CSV columns of consumption reports, in order, for tests that check headers.

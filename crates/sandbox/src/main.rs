@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxCredentials};
+use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxCredentials, TokenBodyFault};
 use clap::Parser;
 
 /// Command-line flags; each maps to one field of `SandboxConfig`.
@@ -53,6 +53,21 @@ struct Args {
     /// Enforces Orange's 50 token requests per minute.
     #[arg(long)]
     token_rate_limit: bool,
+    /// Token answers in an odd but plausible form (the token still works).
+    #[arg(long, value_enum, value_name = "FORM")]
+    token_body: Option<TokenBody>,
+    /// One list row's amount as a text with a decimal comma, another row without size.
+    #[arg(long)]
+    odd_list_rows: bool,
+    /// Lists answer 200 with an object without a `documents` key.
+    #[arg(long)]
+    list_without_documents: bool,
+    /// Throttles document lists to this many bytes per second.
+    #[arg(long, value_name = "BYTES_PER_SEC")]
+    slow_list: Option<u64>,
+    /// Document lists send this many bytes, then stop sending without closing (for 60 s).
+    #[arg(long, value_name = "BYTES")]
+    stall_list: Option<u64>,
     /// Fixed OAuth client id (random otherwise; all three must be given together).
     #[arg(long, requires_all = ["client_secret", "api_key"])]
     client_id: Option<String>,
@@ -62,6 +77,30 @@ struct Args {
     /// Fixed API key.
     #[arg(long, requires_all = ["client_id", "client_secret"])]
     api_key: Option<String>,
+}
+
+/// `--token-body` values.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum TokenBody {
+    /// Form-encoded instead of JSON.
+    NotJson,
+    /// No `expires_in`.
+    NoExpiresIn,
+    /// `expires_in` of 2^64 - 1 seconds.
+    HugeExpiresIn,
+    /// `expires_in` of -3600.
+    NegativeExpiresIn,
+}
+
+impl TokenBody {
+    fn fault(self) -> TokenBodyFault {
+        match self {
+            TokenBody::NotJson => TokenBodyFault::NotJson,
+            TokenBody::NoExpiresIn => TokenBodyFault::NoExpiresIn,
+            TokenBody::HugeExpiresIn => TokenBodyFault::HugeExpiresIn,
+            TokenBody::NegativeExpiresIn => TokenBodyFault::NegativeExpiresIn,
+        }
+    }
 }
 
 #[tokio::main]
@@ -91,6 +130,11 @@ async fn main() -> std::process::ExitCode {
             cut_download: args.cut_download,
             slow_body_bytes_per_sec: args.slow_body,
             token_rate_limit: args.token_rate_limit,
+            token_body: args.token_body.map(TokenBody::fault),
+            odd_list_rows: args.odd_list_rows,
+            list_without_documents: args.list_without_documents,
+            slow_list_bytes_per_sec: args.slow_list,
+            stall_list_after_bytes: args.stall_list,
         },
         ..SandboxConfig::default()
     };

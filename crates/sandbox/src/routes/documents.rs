@@ -1,19 +1,19 @@
 //! `GET /documents` (array, or `{"documents": null}`) and `GET /documents/{id}/file`.
 
 use std::sync::PoisonError;
-use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use futures_util::Stream;
 use serde_json::json;
 
+use super::paced::{body_stream, BodyState};
 use super::{authorize, contract_header, enter, form_param, respond};
+use crate::config::FaultConfig;
 use crate::counters::Route;
-use crate::data::documents::{DocType, MAX_DOCUMENTS};
+use crate::data::documents::{DocType, DocumentInfo, MAX_DOCUMENTS};
 use crate::disposition;
 use crate::errors::ApiError;
 use crate::formats;
@@ -31,7 +31,7 @@ pub(crate) async fn list(
 ) -> Response {
     respond(
         async {
-            enter(&state, Route::Documents).await?;
+            let verdict = enter(&state, Route::Documents).await?;
             authorize(&state, &headers)?;
             let contract_id = contract_header(&state, &headers)?;
             let limit = match form_param(query.as_deref(), "limit") {
@@ -46,80 +46,96 @@ pub(crate) async fn list(
                 },
             };
             let wanted = form_param(query.as_deref(), "documentType").unwrap_or_default();
-            let null = || Json(json!({ "documents": null })).into_response();
-            if !wanted.is_empty() && !DocType::is_known(&wanted) {
-                return Ok(null());
+            let answer = {
+                let catalog = state.catalog.read().unwrap_or_else(PoisonError::into_inner);
+                let docs: Vec<_> = if !wanted.is_empty() && !DocType::is_known(&wanted) {
+                    Vec::new()
+                } else {
+                    catalog
+                        .documents
+                        .get(&contract_id)
+                        .map(|docs| {
+                            docs.iter()
+                                .filter(|d| wanted.is_empty() || d.info.document_type == wanted)
+                                .take(usize::try_from(limit).unwrap_or(usize::MAX))
+                                .map(|d| &d.info)
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                list_answer(state.faults.config(), &docs)
+            };
+            if !verdict.answer_delay.is_zero() {
+                tokio::time::sleep(verdict.answer_delay).await;
             }
-            let catalog = state.catalog.read().unwrap_or_else(PoisonError::into_inner);
-            let docs: Vec<_> = catalog
-                .documents
-                .get(&contract_id)
-                .map(|docs| {
-                    docs.iter()
-                        .filter(|d| wanted.is_empty() || d.info.document_type == wanted)
-                        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-                        .map(|d| &d.info)
-                        .collect()
-                })
-                .unwrap_or_default();
-            if docs.is_empty() {
-                Ok(null())
-            } else {
-                Ok(Json(docs).into_response())
-            }
+            Ok(answer)
         }
         .await,
     )
 }
 
-/// What the body stream needs to pace or cut a download.
-struct BodyState {
-    source: Box<dyn Iterator<Item = Bytes> + Send>,
-    pending: Bytes,
-    sent: u64,
-    cut_after: Option<u64>,
-    bytes_per_sec: Option<u64>,
-    done: bool,
+/// The list's answer: the array, or `{"documents": null}` when empty — with the configured
+/// oddities (odd rows, no `documents` key) and pace (slow, stalled).
+fn list_answer(faults: &FaultConfig, docs: &[&DocumentInfo]) -> Response {
+    let slow = faults.slow_list_bytes_per_sec;
+    let stall = faults.stall_list_after_bytes;
+    let plain = !faults.odd_list_rows && !faults.list_without_documents;
+    if plain && slow.is_none() && stall.is_none() {
+        return if docs.is_empty() {
+            Json(json!({ "documents": null })).into_response()
+        } else {
+            Json(docs).into_response()
+        };
+    }
+    let value = if faults.list_without_documents {
+        json!({ "error": "Upstream answered without documents", "status": 500 })
+    } else if docs.is_empty() {
+        json!({ "documents": null })
+    } else {
+        let mut rows = serde_json::to_value(docs).unwrap_or_else(|_| json!([]));
+        if faults.odd_list_rows {
+            make_rows_odd(&mut rows);
+        }
+        rows
+    };
+    let bytes = Bytes::from(value.to_string());
+    let length = bytes.len();
+    let body = body_stream(BodyState {
+        bytes_per_sec: slow,
+        stall_after: stall,
+        ..BodyState::new(Box::new(std::iter::once(bytes)))
+    });
+    let mut response = Response::new(Body::from_stream(body));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
 }
 
-/// The body as a stream, cut (an I/O error drops the connection) or throttled when asked.
-fn body_stream(state: BodyState) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send {
-    futures_util::stream::unfold(state, |mut st| async move {
-        if st.done {
-            return None;
+/// The first row with an amount gets it as a text with a decimal comma (`"1234,56"`); the first
+/// other row loses its `size`.
+fn make_rows_odd(rows: &mut serde_json::Value) {
+    let Some(rows) = rows.as_array_mut() else {
+        return;
+    };
+    let with_amount = rows
+        .iter()
+        .position(|row| row.get("amount").is_some_and(serde_json::Value::is_number));
+    if let Some(index) = with_amount {
+        if let Some(amount) = rows[index]
+            .get("amount")
+            .and_then(serde_json::Value::as_f64)
+        {
+            rows[index]["amount"] = json!(format!("{amount:.2}").replace('.', ","));
         }
-        if let Some(cut) = st.cut_after {
-            if st.sent >= cut {
-                st.done = true;
-                // Let the server flush the headers and the bytes sent so far before the drop,
-                // so the client sees a short body rather than no answer.
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                let error = std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "download cut by the sandbox",
-                );
-                return Some((Err(error), st));
-            }
-        }
-        while st.pending.is_empty() {
-            st.pending = st.source.next()?;
-        }
-        let mut take = st.pending.len() as u64;
-        if let Some(bps) = st.bytes_per_sec {
-            take = take.min((bps / 10).max(1));
-        }
-        if let Some(cut) = st.cut_after {
-            take = take.min(cut - st.sent);
-        }
-        let piece = st
-            .pending
-            .split_to(usize::try_from(take).unwrap_or(usize::MAX));
-        st.sent += take;
-        if let Some(bps) = st.bytes_per_sec {
-            tokio::time::sleep(Duration::from_secs_f64(take as f64 / bps.max(1) as f64)).await;
-        }
-        Some((Ok(piece), st))
-    })
+    }
+    let other = (0..rows.len()).find(|index| Some(*index) != with_amount);
+    if let Some(row) = other.and_then(|index| rows[index].as_object_mut()) {
+        row.remove("size");
+    }
 }
 
 /// The document's bytes (`zipped=1`: inside a ZIP), with exact `Content-Length`.
@@ -201,12 +217,9 @@ pub(crate) async fn file(
                 .filter(|id| *id == doc.info.id)
                 .map(|_| length / 2);
             let body = body_stream(BodyState {
-                source,
-                pending: Bytes::new(),
-                sent: 0,
                 cut_after: verdict.cut_after.or(config_cut),
                 bytes_per_sec: state.faults.config().slow_body_bytes_per_sec,
-                done: false,
+                ..BodyState::new(source)
             });
             let mut response = Response::new(Body::from_stream(body));
             *response.status_mut() = StatusCode::OK;

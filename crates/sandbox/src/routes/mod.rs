@@ -4,22 +4,23 @@
 mod body;
 mod contracts;
 mod documents;
+mod paced;
 mod token;
 mod users;
 
 use axum::extract::{Request, State};
-use axum::http::HeaderValue;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Json, Router};
 use percent_encoding::percent_decode_str;
 use std::sync::atomic::Ordering;
 
 use crate::auth::{check_api_key, is_contract_id};
 use crate::counters::Route;
 use crate::errors::ApiError;
-use crate::faults::Verdict;
+use crate::faults::{CreateAnswerStyle, Verdict};
 use crate::state::{AppState, Shared};
 
 /// The whole application: OAuth under `/oauth/v3`, resources under `/cloud/b2b/v1`.
@@ -124,4 +125,29 @@ pub(crate) fn form_param(raw: Option<&str>, name: &str) -> Option<String> {
 /// Turns a handler's result into the answer.
 pub(crate) fn respond(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// A create's answer: `status` with the item, or one of the other plausible success answers.
+pub(crate) fn created_answer(
+    status: StatusCode,
+    item: &impl serde::Serialize,
+    style: Option<CreateAnswerStyle>,
+) -> Response {
+    match style {
+        None => (status, Json(item)).into_response(),
+        Some(CreateAnswerStyle::NoContent) => StatusCode::NO_CONTENT.into_response(),
+        Some(CreateAnswerStyle::WithoutId) => {
+            let mut value = serde_json::to_value(item).unwrap_or_default();
+            if let Some(map) = value.as_object_mut() {
+                map.remove("id");
+            }
+            (StatusCode::OK, Json(value)).into_response()
+        }
+        Some(CreateAnswerStyle::NotJson) => (
+            StatusCode::CREATED,
+            [(axum::http::header::CONTENT_TYPE, "text/plain")],
+            "Created",
+        )
+            .into_response(),
+    }
 }

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 
 use super::{enter, form_param};
 use crate::auth::basic_credentials;
+use crate::config::TokenBodyFault;
 use crate::counters::Route;
 use crate::errors::{ApiError, OAuthError};
 use crate::state::Shared;
@@ -46,14 +47,37 @@ pub(crate) async fn issue(
     } else {
         json!(secs)
     };
+    let mut body = json!({
+        "token_type": "Bearer",
+        "access_token": token,
+        "expires_in": expires_in,
+    });
+    match state.faults.config().token_body {
+        None => {}
+        Some(TokenBodyFault::NotJson) => {
+            let form = format!("access_token={token}&token_type=bearer&expires_in={secs}");
+            return (
+                StatusCode::OK,
+                [
+                    (header::CACHE_CONTROL, "no-store"),
+                    (header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+                ],
+                form,
+            )
+                .into_response();
+        }
+        Some(TokenBodyFault::NoExpiresIn) => {
+            if let Some(map) = body.as_object_mut() {
+                map.remove("expires_in");
+            }
+        }
+        Some(TokenBodyFault::HugeExpiresIn) => body["expires_in"] = json!(u64::MAX),
+        Some(TokenBodyFault::NegativeExpiresIn) => body["expires_in"] = json!(-3600),
+    }
     (
         StatusCode::OK,
         [(header::CACHE_CONTROL, "no-store")],
-        Json(json!({
-            "token_type": "Bearer",
-            "access_token": token,
-            "expires_in": expires_in,
-        })),
+        Json(body),
     )
         .into_response()
 }
