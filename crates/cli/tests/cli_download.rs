@@ -1,7 +1,9 @@
 //! `ccs download` end to end against a sandbox on loopback: 500 documents with every SHA-256
 //! checked, the `--json` summary shape with absolute paths, a rerun that skips, `--overwrite`,
 //! download by ids, `--zipped`, a transfer cut by the sandbox (exit 6, no partial file, no temp file,
-//! the others kept, a rerun completes) and hostile file names that all stay inside the folder.
+//! the others kept, a rerun completes), hostile file names that all stay inside the folder, a file
+//! changed locally that is kept (and replaced only with `--overwrite`), the record's warnings on
+//! stderr, and a second run into a busy folder refused.
 #![allow(clippy::unwrap_used)] // a test that fails should panic with the error
 
 mod common;
@@ -41,7 +43,18 @@ fn files_by_id(summary: &serde_json::Value) -> HashMap<String, serde_json::Value
     let object = summary.as_object().unwrap();
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["failed", "files", "saved", "skipped"], "{summary}");
+    assert_eq!(
+        keys,
+        [
+            "changedLocallyKept",
+            "failed",
+            "files",
+            "saved",
+            "skipped",
+            "warnings"
+        ],
+        "{summary}"
+    );
     summary["files"]
         .as_array()
         .unwrap()
@@ -51,7 +64,7 @@ fn files_by_id(summary: &serde_json::Value) -> HashMap<String, serde_json::Value
             keys.sort_unstable();
             assert_eq!(
                 keys,
-                ["bytes", "error", "id", "path", "sha256", "status"],
+                ["bytes", "error", "id", "keptPath", "path", "sha256", "status"],
                 "{f}"
             );
             (f["id"].as_str().unwrap().to_owned(), f.clone())
@@ -463,4 +476,176 @@ fn ctrl_c_exits_130_and_removes_temp_files() {
         "nothing was complete yet: {:?}",
         entries(out.path())
     );
+}
+
+#[test]
+fn a_changed_file_is_kept_and_only_overwrite_replaces_it() {
+    let s = small(3);
+    let config = temp();
+    let out = temp();
+    let contract = s.first_contract();
+    let listed = s.sandbox.documents(&contract);
+    s.run(
+        s.ccs(config.path())
+            .args(["download", "--all", "--out"])
+            .arg(out.path()),
+    )
+    .expect(0);
+    let document = &listed[1];
+    let mine = out.path().join(&document.filename);
+    std::fs::write(&mine, b"annotated by the accountant").unwrap();
+
+    // Human output: a line for the kept file and the count in the summary; exit 0.
+    let human = s
+        .run(
+            s.ccs(config.path())
+                .args(["download", "--all", "--out"])
+                .arg(out.path()),
+        )
+        .expect(0);
+    let (stem, extension) = document.filename.rsplit_once('.').unwrap();
+    let fresh_name = format!("{stem} (2).{extension}");
+    assert!(
+        human.stderr.contains(&format!(
+            "changed locally, kept: {} — the fresh copy is {fresh_name}",
+            document.filename
+        )),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stderr.contains("0 saved")
+            && human
+                .stderr
+                .contains("2 already there, 1 changed locally, kept, 0 failed"),
+        "{}",
+        human.stderr
+    );
+    assert_eq!(
+        std::fs::read(&mine).unwrap(),
+        b"annotated by the accountant"
+    );
+    let fresh = out.path().join(&fresh_name);
+    assert_eq!(sha_of(&fresh), s.expected_sha(&contract, &document.id));
+
+    // The record follows the fresh copy: changing it again and asking with --json shows the status.
+    std::fs::write(&fresh, b"changed again").unwrap();
+    let again = s
+        .run(
+            s.ccs(config.path())
+                .args(["download", "--all", "--json", "--out"])
+                .arg(out.path()),
+        )
+        .expect(0)
+        .json();
+    assert_eq!(again["changedLocallyKept"], 1, "{again}");
+    let files = files_by_id(&again);
+    let file = &files[&document.id];
+    assert_eq!(file["status"], "changedLocallyKept");
+    assert_eq!(
+        PathBuf::from(file["keptPath"].as_str().unwrap()).file_name(),
+        fresh.file_name()
+    );
+    let third = PathBuf::from(file["path"].as_str().unwrap());
+    assert!(third
+        .to_str()
+        .unwrap()
+        .ends_with(&format!("{stem} (3).{extension}")));
+    assert_eq!(std::fs::read(&fresh).unwrap(), b"changed again");
+
+    // --overwrite replaces the recorded file (now the third copy) in place, changed or not.
+    std::fs::write(&third, b"and again").unwrap();
+    let before = documents_in(out.path());
+    let replaced = s
+        .run(
+            s.ccs(config.path())
+                .args(["download", "--all", "--overwrite", "--json", "--out"])
+                .arg(out.path()),
+        )
+        .expect(0)
+        .json();
+    assert_eq!(
+        (
+            replaced["saved"].as_u64(),
+            replaced["changedLocallyKept"].as_u64()
+        ),
+        (Some(3), Some(0))
+    );
+    assert_eq!(sha_of(&third), s.expected_sha(&contract, &document.id));
+    assert_eq!(documents_in(out.path()), before, "no new name");
+    assert_eq!(
+        std::fs::read(&mine).unwrap(),
+        b"annotated by the accountant"
+    );
+    assert_eq!(std::fs::read(&fresh).unwrap(), b"changed again");
+}
+
+#[test]
+fn problems_with_the_record_are_warnings_on_stderr_and_in_json() {
+    let s = small(2);
+    let config = temp();
+    let out = temp();
+    std::fs::write(out.path().join(MANIFEST), b"{ damaged").unwrap();
+    let human = s
+        .run(
+            s.ccs(config.path())
+                .args(["download", "--all", "--out"])
+                .arg(out.path()),
+        )
+        .expect(0);
+    assert!(
+        human
+            .stderr
+            .contains("warning: the download record .ccs-downloads.json is damaged"),
+        "{}",
+        human.stderr
+    );
+    std::fs::write(out.path().join(MANIFEST), b"{ damaged").unwrap();
+    let json = s.run(
+        s.ccs(config.path())
+            .args(["download", "--all", "--json", "--out"])
+            .arg(out.path()),
+    );
+    assert!(json.stderr.contains("warning: "), "{}", json.stderr);
+    let summary = json.expect(0).json();
+    assert_eq!(
+        summary["warnings"][0]["code"], "manifest_corrupt",
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_second_download_into_a_busy_folder_is_refused() {
+    let s = small(2);
+    let config = temp();
+    let out = temp();
+    // A run holds the folder: its lock file is locked (as `ccs download` holds it while running).
+    let lock = std::fs::File::create(out.path().join(".ccs-downloads.lock")).unwrap();
+    lock.try_lock().unwrap();
+    let refused = s
+        .run(
+            s.ccs(config.path())
+                .args(["download", "--all", "--json", "--out"])
+                .arg(out.path()),
+        )
+        .expect(5);
+    assert!(
+        refused.stderr.contains("Another download")
+            && refused.stderr.contains("choose another folder"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(refused.json_error(), "folder_in_use");
+    assert!(documents_in(out.path()).is_empty());
+    assert_eq!(s.sandbox.request_count(Route::DocumentFile), 0);
+    // Once that run is gone (here: its lock released), the folder is free, the stale file reused.
+    drop(lock);
+    s.run(
+        s.ccs(config.path())
+            .args(["download", "--all", "--out"])
+            .arg(out.path()),
+    )
+    .expect(0);
+    assert_eq!(documents_in(out.path()).len(), 2);
+    assert!(!out.path().join(".ccs-downloads.lock").exists());
 }

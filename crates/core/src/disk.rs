@@ -8,6 +8,12 @@
 //! block is written on the blocking pool (two blocks per file, no second copy), and every
 //! [`WRITEBACK_STEP`] written the kernel is asked to start writing them out, so the final fsync
 //! finds little left to do.
+//!
+//! Also here, because every download writer needs them: the temporary files themselves
+//! ([`temp`]: named, created and locked while written, and cleaned when stale) and the folder fsync
+//! that makes a rename durable.
+
+pub(crate) mod temp;
 
 use std::future::Future;
 use std::io::{self, Write};
@@ -79,12 +85,18 @@ impl DiskWriter {
     }
 
     /// Writes what is buffered and fsyncs the file (data and size), so that its rename can follow.
-    pub(crate) async fn finish(mut self) -> io::Result<()> {
+    ///
+    /// Hands the file back: whoever renames it keeps it open (and so keeps its lock, see [`temp`])
+    /// until the rename is done.
+    pub(crate) async fn finish(mut self) -> io::Result<std::fs::File> {
         std::future::poll_fn(|cx| Pin::new(&mut self).poll_flush(cx)).await?;
         match std::mem::replace(&mut self.state, State::Broken(io::ErrorKind::Other)) {
-            State::Idle(disk) => tokio::task::spawn_blocking(move || disk.file.sync_all())
-                .await
-                .map_err(io::Error::other)?,
+            State::Idle(disk) => tokio::task::spawn_blocking(move || {
+                disk.file.sync_all()?;
+                Ok(disk.file)
+            })
+            .await
+            .map_err(io::Error::other)?,
             State::Writing(_) => Err(io::Error::other("a block is still being written")),
             State::Broken(kind) => Err(broken(kind)),
         }
@@ -204,6 +216,38 @@ fn start_writeback(file: &std::fs::File, from: u64, to: u64) {
 /// Elsewhere the final fsync writes the whole file.
 #[cfg(not(target_os = "linux"))]
 fn start_writeback(_file: &std::fs::File, _from: u64, _to: u64) {}
+
+/// Makes the renames done in `folder` durable: on Unix a rename is only on disk once its folder is
+/// fsynced. Best effort (a failure is logged at debug level: the files themselves are synced, only
+/// their names could be lost in a crash); elsewhere a no-op, the file system journals names itself.
+pub(crate) fn sync_folder(folder: &std::path::Path) {
+    #[cfg(unix)]
+    if let Err(error) = std::fs::File::open(folder).and_then(|dir| dir.sync_all()) {
+        tracing::debug!(%error, folder = %folder.display(), "cannot fsync the folder");
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+/// Whether `path` still names the open `file` (not removed, not replaced by another file since it
+/// was opened). Why: a lock taken on a file that was just removed protects nothing, so whoever
+/// locks a file found by name checks this afterwards. Unix compares device and inode; elsewhere
+/// (Windows, where std has no stable file identity) the path still existing is the check.
+pub(crate) fn same_file(file: &std::fs::File, path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::symlink_metadata(path)) {
+            (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = file;
+        std::fs::symlink_metadata(path).is_ok()
+    }
+}
 
 /// The error of every call after a failed write, of the same kind as the failure.
 fn broken(kind: io::ErrorKind) -> io::Error {

@@ -155,8 +155,9 @@ impl NameAllocator {
     }
 }
 
-/// How two names compare on a case-insensitive, normalising file system.
-fn name_key(name: &str) -> String {
+/// How two names compare on a case-insensitive, normalising file system: equal keys are one file
+/// there (the download record uses it to find two documents recorded under one file).
+pub(crate) fn name_key(name: &str) -> String {
     name.nfc().collect::<String>().to_lowercase()
 }
 

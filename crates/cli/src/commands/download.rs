@@ -4,10 +4,10 @@ use crate::args::DownloadArgs;
 use crate::commands::query::{checked_filters, fetch, warn_if_filled};
 use crate::commands::session;
 use crate::exit;
-use crate::output::{human_size, print_json};
+use crate::output::{human_size, print_json, sanitize_line};
 use crate::Context;
 use ccs_api::{Document, DocumentId, DocumentsQuery};
-use ccs_core::bulk::{download_documents, BulkEvent, BulkRequest, FileStatus};
+use ccs_core::bulk::{download_documents, BulkEvent, BulkRequest, BulkSummary, FileStatus};
 use ccs_core::CoreError;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -84,56 +84,16 @@ pub async fn run(context: &Context, args: DownloadArgs) -> Result<u8, CoreError>
         bar.finish_and_clear();
     }
     session.keep_token().await;
-    let summary = result.map_err(|e| CoreError::Io {
-        path: args.out.clone(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    // A busy folder is `folder_in_use` (exit 5: try again later); other folder problems are `io`.
+    let summary = result?;
 
+    for warning in &summary.warnings {
+        context.out.warn(&warning.message);
+    }
     if context.out.json {
-        let files: Vec<_> = summary
-            .files
-            .iter()
-            .map(|f| {
-                json!({
-                    "id": f.id, "path": f.path, "bytes": f.bytes, "sha256": f.sha256,
-                    "status": f.status, "error": f.error.as_ref().map(|e| json!({ "code": e.code, "message": e.message })),
-                })
-            })
-            .collect();
-        print_json(&json!({ "saved": summary.saved, "skipped": summary.skipped, "failed": summary.failed, "files": files }))
-            .map_err(|source| CoreError::Io { path: "<standard output>".into(), source })?;
+        print_summary_json(&summary)?;
     } else {
-        for file in summary
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Failed)
-        {
-            if let Some(error) = &file.error {
-                eprintln!("failed: {} — {}", file.id, error.message);
-            }
-        }
-        if let Some(error) = &summary.manifest_error {
-            context.out.warn(format!(
-                "the download record could not be written ({}); a rerun may fetch again",
-                error.message
-            ));
-        }
-        let bytes: u64 = summary
-            .files
-            .iter()
-            .filter(|f| f.status == FileStatus::Saved)
-            .map(|f| f.bytes)
-            .sum();
-        context.out.note(format!(
-            "{} saved ({}), {} already there, {} failed — in {}",
-            summary.saved,
-            human_size(bytes),
-            summary.skipped,
-            summary.failed,
-            std::path::absolute(&args.out)
-                .unwrap_or(args.out.clone())
-                .display()
-        ));
+        print_summary(context, &summary, &args.out);
     }
     Ok(if summary.cancelled {
         eprintln!("interrupted: temporary files removed; run the same command again to finish");
@@ -153,6 +113,81 @@ pub async fn run(context: &Context, args: DownloadArgs) -> Result<u8, CoreError>
     } else {
         exit::OK
     })
+}
+
+/// The `--json` summary: counts, the record's warnings, and one object per document.
+fn print_summary_json(summary: &BulkSummary) -> Result<(), CoreError> {
+    let files: Vec<_> = summary
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id, "path": f.path, "bytes": f.bytes, "sha256": f.sha256,
+                "status": f.status, "keptPath": f.kept_path,
+                "error": f.error.as_ref().map(|e| json!({ "code": e.code, "message": e.message })),
+            })
+        })
+        .collect();
+    print_json(&json!({
+        "saved": summary.saved,
+        "skipped": summary.skipped,
+        "changedLocallyKept": summary.changed_locally_kept,
+        "failed": summary.failed,
+        "warnings": summary.warnings,
+        "files": files,
+    }))
+    .map_err(|source| CoreError::Io {
+        path: "<standard output>".into(),
+        source,
+    })
+}
+
+/// The human summary on stderr: a line per failure and per kept file, then the counts.
+fn print_summary(context: &Context, summary: &BulkSummary, out: &std::path::Path) {
+    for file in &summary.files {
+        match (&file.status, &file.error) {
+            (FileStatus::Failed, Some(error)) => {
+                // The message quotes the server: one safe line.
+                eprintln!(
+                    "failed: {} — {}",
+                    sanitize_line(file.id.as_str()),
+                    sanitize_line(&error.message)
+                );
+            }
+            (FileStatus::ChangedLocallyKept, _) => {
+                let name = |path: Option<&std::path::PathBuf>| {
+                    path.and_then(|p| p.file_name())
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                };
+                context.out.note(format!(
+                    "changed locally, kept: {} — the fresh copy is {} (--overwrite replaces the changed file)",
+                    name(file.kept_path.as_ref()),
+                    name(file.path.as_ref()),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let bytes: u64 = summary
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Saved)
+        .map(|f| f.bytes)
+        .sum();
+    let kept = if summary.changed_locally_kept > 0 {
+        format!(", {} changed locally, kept", summary.changed_locally_kept)
+    } else {
+        String::new()
+    };
+    context.out.note(format!(
+        "{} saved ({}), {} already there{kept}, {} failed — in {}",
+        summary.saved,
+        human_size(bytes),
+        summary.skipped,
+        summary.failed,
+        std::path::absolute(out).unwrap_or(out.to_owned()).display()
+    ));
 }
 
 /// True when a file failed because the server says its document is not there or not visible.

@@ -4,7 +4,8 @@ use crate::args::{DocumentsArgs, Filters};
 use crate::commands::session;
 use crate::exit;
 use crate::output::{
-    human_amount, human_date, human_period, human_size, print_json, print_table, Output,
+    human_amount, human_date, human_period, human_size, print_json, print_table, sanitize_line,
+    Output,
 };
 use crate::Context;
 use ccs_api::{ContractId, Document, DocumentsQuery};
@@ -160,8 +161,13 @@ pub async fn contract_show(context: &Context) -> Result<u8, CoreError> {
             ),
         );
     }
+    // Labels of extra fields and every value are the server's text: one safe line each.
     for (label, value) in rows {
-        println!("{:<17} {value}", format!("{label}:"));
+        println!(
+            "{:<17} {}",
+            format!("{}:", sanitize_line(&label)),
+            sanitize_line(&value)
+        );
     }
     Ok(exit::OK)
 }
@@ -314,7 +320,8 @@ pub async fn documents(context: &Context, args: DocumentsArgs) -> Result<u8, Cor
                     d.amount
                         .map(|a| human_amount(a, d.currency.as_deref()))
                         .unwrap_or_default(),
-                    d.filename.chars().filter(|c| !c.is_control()).collect(),
+                    // Shown escaped by the table (a name may hold controls, see output.rs).
+                    d.filename.clone(),
                 ]
             })
             .collect();

@@ -326,6 +326,16 @@ impl Builder<'_> {
             "   .pdf".to_owned(),
             "Invoice_duplicate.pdf".to_owned(),
             "Invoice_duplicate.pdf".to_owned(),
+            // A terminal escape (red text), a right-to-left override that shows "exe.pdf", and a
+            // carriage return that would overwrite the line: none may reach a terminal as is.
+            "\u{1b}[31mred\u{1b}[0m.pdf".to_owned(),
+            "inv\u{202E}fdp.exe".to_owned(),
+            "ok\rEVIL.pdf".to_owned(),
+            // Cells a spreadsheet would run as formulas.
+            "=HYPERLINK(\"http://x.invalid\").pdf".to_owned(),
+            "+cmd.pdf".to_owned(),
+            "-2+3.pdf".to_owned(),
+            "@SUM(A1).pdf".to_owned(),
         ];
         for (index, name) in names.into_iter().enumerate() {
             let amount = self.amount();
