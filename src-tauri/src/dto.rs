@@ -334,6 +334,8 @@ pub enum SaveOutcome {
     },
     /// The user closed the dialog.
     Cancelled,
+    /// The user stopped the save: nothing was written under the chosen name.
+    Stopped,
 }
 
 /// One file of a bulk save.
@@ -342,14 +344,44 @@ pub enum SaveOutcome {
 pub struct BulkFileView {
     /// Document id.
     pub id: String,
-    /// Where it is (saved or skipped).
+    /// Where it is (saved or skipped; for a file changed locally, the fresh copy beside it).
     pub path: Option<String>,
     /// Bytes.
     pub bytes: f64,
-    /// `saved`, `skipped` or `failed`.
-    pub status: String,
-    /// Why it failed.
+    /// How it ended.
+    pub status: BulkFileStatus,
+    /// Why it failed: the error's code, for the UI to say it in the user's language.
+    pub error_code: Option<String>,
+    /// Why it failed, in English (the technical detail).
     pub error: Option<String>,
+    /// For a file changed locally: the user's file, left as it was.
+    pub kept_path: Option<String>,
+}
+
+/// How one file of a bulk save ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum BulkFileStatus {
+    /// Saved now.
+    Saved,
+    /// Already there and intact.
+    Skipped,
+    /// The saved file was changed since: kept as it is, the fresh copy saved beside it.
+    ChangedLocallyKept,
+    /// Not saved.
+    Failed,
+}
+
+impl From<ccs_core::bulk::FileStatus> for BulkFileStatus {
+    fn from(status: ccs_core::bulk::FileStatus) -> Self {
+        use ccs_core::bulk::FileStatus;
+        match status {
+            FileStatus::Saved => BulkFileStatus::Saved,
+            FileStatus::Skipped => BulkFileStatus::Skipped,
+            FileStatus::ChangedLocallyKept => BulkFileStatus::ChangedLocallyKept,
+            FileStatus::Failed => BulkFileStatus::Failed,
+        }
+    }
 }
 
 /// The summary of a bulk save.
@@ -360,14 +392,28 @@ pub struct BulkOutcome {
     pub saved: u32,
     /// Files already there and intact.
     pub skipped: u32,
+    /// Files changed locally since they were saved: kept, the fresh copy beside them.
+    pub changed_locally_kept: u32,
     /// Files that failed.
     pub failed: u32,
+    /// Problems with the folder's download record that the run worked around (in English).
+    pub warnings: Vec<String>,
     /// The user cancelled.
     pub cancelled: bool,
     /// The chosen folder.
     pub folder: String,
     /// Every file.
     pub files: Vec<BulkFileView>,
+}
+
+/// A single save's progress, emitted as the `save-progress` event (at most every 100 ms).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(rename_all = "camelCase")]
+pub struct SaveProgressEvent {
+    /// Bytes so far.
+    pub bytes_done: f64,
+    /// Bytes in all, when the server said.
+    pub bytes_total: Option<f64>,
 }
 
 /// Bulk progress, emitted as the `bulk-progress` event.
@@ -451,19 +497,53 @@ pub enum ProxyChoice {
     System,
     /// No proxy.
     None,
-    /// This proxy URL.
+    /// This proxy URL. Sent by the UI it may carry `user:password@` (the password goes to the
+    /// keychain); sent to the UI it never carries a password.
     Manual {
         /// The proxy URL.
         url: String,
     },
 }
 
+impl From<ccs_core::app_settings::Proxy> for ProxyChoice {
+    fn from(proxy: ccs_core::app_settings::Proxy) -> Self {
+        use ccs_core::app_settings::Proxy;
+        match proxy {
+            Proxy::System => ProxyChoice::System,
+            Proxy::None => ProxyChoice::None,
+            Proxy::Manual { url } => ProxyChoice::Manual { url },
+        }
+    }
+}
+
+impl From<ProxyChoice> for ccs_core::app_settings::Proxy {
+    fn from(choice: ProxyChoice) -> Self {
+        use ccs_core::app_settings::Proxy;
+        match choice {
+            ProxyChoice::System => Proxy::System,
+            ProxyChoice::None => Proxy::None,
+            ProxyChoice::Manual { url } => Proxy::Manual { url },
+        }
+    }
+}
+
 /// App settings shown in the UI.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SettingsView {
-    /// Proxy choice.
+    /// Proxy choice (a manual URL without its password).
     pub proxy: ProxyChoice,
+    /// The manual proxy's password is in the keychain ("password stored"); never the password.
+    pub proxy_password_stored: bool,
+}
+
+impl From<ccs_core::app_settings::ProxyStatus> for SettingsView {
+    fn from(status: ccs_core::app_settings::ProxyStatus) -> Self {
+        Self {
+            proxy: status.proxy.into(),
+            proxy_password_stored: status.password_stored,
+        }
+    }
 }
 
 /// The access token of the connection, emitted as `token-state` after each call to the API, so the
@@ -477,4 +557,15 @@ pub struct TokenState {
     pub valid: bool,
     /// Seconds of life left, when there is a token.
     pub seconds_left: Option<u32>,
+}
+
+/// What "Open" did with a saved file.
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum OpenOutcome {
+    /// Opened with the system's default application.
+    Opened,
+    /// Not a kind of document this API serves (its name came from the server): shown in its folder
+    /// instead, never run.
+    ShownInFolder,
 }

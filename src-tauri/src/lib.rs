@@ -35,15 +35,21 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             files::download_document,
             files::download_documents,
             files::cancel_downloads,
+            files::cancel_save,
             data::create_user,
             data::create_contract,
+            data::phone_as_sent,
             connection::get_settings,
             connection::set_proxy,
             files::open_path,
             files::reveal_path,
             connection::diagnostics,
         ])
-        .events(collect_events![dto::BulkProgress, dto::TokenState])
+        .events(collect_events![
+            dto::BulkProgress,
+            dto::SaveProgressEvent,
+            dto::TokenState
+        ])
 }
 
 /// Writes the TypeScript bindings (used by the freshness test and `cargo xtask bindings`).
@@ -75,14 +81,18 @@ fn init_logging(app: &tauri::App) {
         .try_init();
 }
 
-/// What the command line asked for: `--version`, `--demo` (open on the built-in sandbox).
+/// What the command line asked for: `--version`, `--demo` (open on the built-in sandbox),
+/// `--demo-slow-body=BYTES_PER_SEC` (the demo sends files that slowly: how a large file on a slow
+/// link looks, for trying and testing the save's progress and cancel).
 struct LaunchOptions {
     demo: bool,
+    demo_options: state::DemoOptions,
 }
 
 fn launch_options() -> LaunchOptions {
     let mut options = LaunchOptions {
         demo: std::env::var("CCS_DEMO").as_deref() == Ok("1"),
+        demo_options: state::DemoOptions::default(),
     };
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
@@ -95,7 +105,11 @@ fn launch_options() -> LaunchOptions {
                 std::process::exit(0);
             }
             "--demo" => options.demo = true,
-            _ => {}
+            other => {
+                if let Some(rate) = other.strip_prefix("--demo-slow-body=") {
+                    options.demo_options.slow_body_bytes_per_sec = rate.parse().ok();
+                }
+            }
         }
     }
     options
@@ -104,7 +118,7 @@ fn launch_options() -> LaunchOptions {
 /// Runs the app.
 pub fn run() {
     let options = launch_options();
-    let state = match AppState::new() {
+    let state = match AppState::new(options.demo, options.demo_options) {
         Ok(state) => state,
         Err(error) => {
             eprintln!("customer-space: {}", error.message);
@@ -127,14 +141,19 @@ pub fn run() {
         .setup(move |app| {
             init_logging(app);
             builder.mount_events(app);
-            if options.demo {
-                let state = app.state::<AppState>();
-                if let Err(error) =
-                    tauri::async_runtime::block_on(commands::connection::start(&state))
-                {
-                    tracing::error!(code = %error.code, "the demo sandbox did not start");
+            // With --demo the page's first question (`open_start_profile`) starts the sandbox, off
+            // the main thread: nothing here may wait, the main thread is about to draw the window.
+            // Saves killed with the app last time may have left `.part` files: cleaned aside.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn_blocking(move || {
+                let removed = handle.state::<AppState>().app_settings.clean_save_folders();
+                if !removed.is_empty() {
+                    tracing::info!(
+                        files = removed.len(),
+                        "removed the temporary files of interrupted saves"
+                    );
                 }
-            }
+            });
             tracing::info!(
                 version = env!("CARGO_PKG_VERSION"),
                 "Customer Space started"

@@ -4,9 +4,9 @@
 //!
 //! Why in one place: commands stay small functions of (state, arguments); nothing global.
 
-use crate::dto::ProxyChoice;
 use crate::error::{AppError, AppResult};
 use ccs_api::Client;
+use ccs_core::app_settings::AppSettingsStore;
 use ccs_core::catalog::Catalog;
 use ccs_core::profiles::ProfileStore;
 use ccs_core::secrets::Keychain;
@@ -16,8 +16,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio_util::sync::CancellationToken;
 
-/// The name of the demo profile, refreshed at each sandbox start.
-pub const SANDBOX_PROFILE: &str = "Sandbox";
 /// How many recent errors the diagnostics report keeps.
 const RECENT_ERRORS: usize = 20;
 
@@ -36,7 +34,7 @@ pub struct Active {
 /// One error remembered for "Copy diagnostics".
 #[derive(Debug, Clone)]
 pub struct RecentError {
-    /// When (RFC 3339-ish, UTC seconds).
+    /// When, in seconds since the Unix epoch.
     pub at: u64,
     /// Machine code.
     pub code: String,
@@ -50,15 +48,26 @@ pub struct AppState {
     pub store: ProfileStore,
     /// OS keychain (same entries as `ccs`).
     pub keychain: Keychain,
-    /// Non-secret app settings file.
-    pub settings_file: PathBuf,
+    /// The app's own settings (the proxy; its password in the keychain).
+    pub app_settings: AppSettingsStore,
     active: Mutex<Option<Arc<Active>>>,
     sandbox: tokio::sync::Mutex<Option<SandboxHandle>>,
     catalogs: Mutex<HashMap<String, Catalog>>,
     bulk: Mutex<Option<CancellationToken>>,
+    save: Mutex<Option<CancellationToken>>,
     saved: Mutex<HashSet<PathBuf>>,
     errors: Mutex<VecDeque<RecentError>>,
-    proxy: Mutex<ProxyChoice>,
+    /// Launched with `--demo`: the start opens on the built-in sandbox.
+    demo_launch: bool,
+    /// How the built-in sandbox behaves.
+    demo_options: DemoOptions,
+}
+
+/// Knobs of the built-in sandbox given on the command line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DemoOptions {
+    /// Files are sent at this rate (`--demo-slow-body=N`).
+    pub slow_body_bytes_per_sec: Option<u64>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -67,25 +76,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     /// The state over the profiles store of `ccs` (honouring `CCS_CONFIG_DIR`).
-    pub fn new() -> AppResult<Self> {
+    pub fn new(demo_launch: bool, demo_options: DemoOptions) -> AppResult<Self> {
         let store = ProfileStore::open_default()?;
-        let settings_file = store.dir().join("app-settings.toml");
-        let proxy = std::fs::read_to_string(&settings_file)
-            .ok()
-            .and_then(|text| toml::from_str::<StoredSettings>(&text).ok())
-            .map(|s| s.proxy)
-            .unwrap_or_default();
+        let keychain = Keychain::os();
+        let app_settings = AppSettingsStore::new(store.dir(), keychain.clone());
         Ok(Self {
             store,
-            keychain: Keychain::os(),
-            settings_file,
+            keychain,
+            app_settings,
             active: Mutex::new(None),
             sandbox: tokio::sync::Mutex::new(None),
             catalogs: Mutex::new(HashMap::new()),
             bulk: Mutex::new(None),
+            save: Mutex::new(None),
             saved: Mutex::new(HashSet::new()),
             errors: Mutex::new(VecDeque::new()),
-            proxy: Mutex::new(proxy),
+            demo_launch,
+            demo_options,
         })
     }
 
@@ -94,6 +101,16 @@ impl AppState {
         lock(&self.active).clone().ok_or_else(|| {
             AppError::new("not_connected", "Choose a profile or start the demo first.")
         })
+    }
+
+    /// Whether the app was launched with `--demo` (the start opens on the built-in sandbox).
+    pub fn demo_launch(&self) -> bool {
+        self.demo_launch
+    }
+
+    /// The built-in sandbox's knobs.
+    pub fn demo_options(&self) -> DemoOptions {
+        self.demo_options
     }
 
     /// The active connection, if any.
@@ -179,6 +196,25 @@ impl AppState {
         }
     }
 
+    /// Starts tracking a single save (a newer one replaces the one tracked: the page shows one).
+    pub fn begin_save(&self) -> CancellationToken {
+        let token = CancellationToken::new();
+        *lock(&self.save) = Some(token.clone());
+        token
+    }
+
+    /// The single save is over.
+    pub fn end_save(&self) {
+        *lock(&self.save) = None;
+    }
+
+    /// Cancels the running single save, if any.
+    pub fn cancel_save(&self) {
+        if let Some(token) = lock(&self.save).as_ref() {
+            token.cancel();
+        }
+    }
+
     /// Remembers a path this app saved (only those may be opened or revealed).
     pub fn remember_saved(&self, path: PathBuf) {
         lock(&self.saved).insert(path);
@@ -210,31 +246,4 @@ impl AppState {
     pub fn recent_errors(&self) -> Vec<RecentError> {
         lock(&self.errors).iter().cloned().collect()
     }
-
-    /// The proxy choice.
-    pub fn proxy(&self) -> ProxyChoice {
-        lock(&self.proxy).clone()
-    }
-
-    /// Changes and saves the proxy choice.
-    pub fn set_proxy(&self, proxy: ProxyChoice) -> AppResult<()> {
-        let text = toml::to_string(&StoredSettings {
-            proxy: proxy.clone(),
-        })
-        .map_err(|e| AppError::new("config", e.to_string()))?;
-        if let Some(dir) = self.settings_file.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| AppError::new("config", e.to_string()))?;
-        }
-        std::fs::write(&self.settings_file, text)
-            .map_err(|e| AppError::new("config", e.to_string()))?;
-        *lock(&self.proxy) = proxy;
-        Ok(())
-    }
-}
-
-/// The settings file's content.
-#[derive(serde::Serialize, serde::Deserialize, Default)]
-struct StoredSettings {
-    #[serde(default)]
-    proxy: ProxyChoice,
 }

@@ -115,7 +115,7 @@ async function fill(id, value) {
 
 describe("Customer Space desktop app", { concurrency: 1 }, () => {
   before(async () => {
-    // The app writes the Sandbox profile and its secrets: never into the developer's own settings or keychain.
+    // The app writes the Demo profile and its secrets: never into the developer's own settings or keychain.
     assert.equal(
       process.env.CCS_TEST_KEYCHAIN,
       "isolated",
@@ -147,7 +147,7 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     await (await shown(browser, "demo-button")).click();
     await shown(browser, "screen-contracts", 30000);
     await shown(browser, "contracts-list");
-    assert.equal(await text("connection-profile"), "Sandbox");
+    assert.equal(await text("connection-profile"), "Demo");
     await shown(browser, "sandbox-badge");
     const rows = await browser.$$('[data-testid^="contract-row-"]');
     assert.ok(rows.length > 0, "the sandbox lists at least one contract");
@@ -218,7 +218,7 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
 
     // The same document, fetched independently by the CLI with the profile the demo wrote.
     const cliDir = join(work, "cli");
-    run(ccsPath(), ["--profile", "Sandbox", "download", id, "--contract", seen.contract, "--out", cliDir, "--quiet"]);
+    run(ccsPath(), ["--profile", "Demo", "download", id, "--contract", seen.contract, "--out", cliDir, "--quiet"]);
     const fetched = readdirSync(cliDir).filter((name) => !name.startsWith("."));
     assert.equal(fetched.length, 1, `ccs saved one file (${fetched.join(", ")})`);
     const reference = readFileSync(join(cliDir, fetched[0]));
@@ -353,7 +353,7 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
   step("settings: accessible, and French is one switch away", async () => {
     await (await shown(browser, "nav-settings")).click();
     await shown(browser, "screen-settings");
-    await shown(browser, "profile-Sandbox");
+    await shown(browser, "profile-Demo");
     assert.equal(await browser.$("#settings-title").getText(), "Settings");
     await accessible("settings");
     const language = await shown(browser, "language-select");
@@ -367,9 +367,28 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     await browser.waitUntil(async () => (await browser.$("#settings-title").getText()) === "Settings", { timeout: 5000 });
   });
 
+  step("a manual proxy's password goes to the keychain: the page and the settings file show \"password stored\"", async () => {
+    const password = "e2e-proxy-password-value";
+    await (await shown(browser, "proxy-manual")).click();
+    await fill("proxy-url", `http://alice:${password}@127.0.0.1:3128`);
+    await (await shown(browser, "proxy-save")).click();
+    await shown(browser, "proxy-password-stored");
+    assert.equal(await (await shown(browser, "proxy-url")).getValue(), "http://alice@127.0.0.1:3128/");
+    const settings = readFileSync(join(process.env.CCS_CONFIG_DIR, "app-settings.toml"), "utf8");
+    assert.ok(settings.includes("alice@127.0.0.1:3128") && !settings.includes(password), settings);
+    const everything = await browser.execute(() => document.body.innerText + document.body.innerHTML);
+    assert.ok(!everything.includes(password), "the password is never in the page");
+    await (await shown(browser, "proxy-system")).click();
+    await (await shown(browser, "proxy-save")).click();
+    await browser.waitUntil(async () => !readFileSync(join(process.env.CCS_CONFIG_DIR, "app-settings.toml"), "utf8").includes("manual"), {
+      timeout: 5000,
+      timeoutMsg: "the system proxy was not saved",
+    });
+  });
+
   step("connecting a profile with a wrong client secret shows a human error", async () => {
-    const sandbox = readProfile(process.env.CCS_CONFIG_DIR, "Sandbox");
-    assert.ok(sandbox.host && sandbox["oauth-host"] && sandbox["client-id"], "the demo wrote the Sandbox profile");
+    const sandbox = readProfile(process.env.CCS_CONFIG_DIR, "Demo");
+    assert.ok(sandbox.host && sandbox["oauth-host"] && sandbox["client-id"], "the demo wrote the Demo profile");
     await (await shown(browser, "add-profile")).click();
     await shown(browser, "profile-form");
     await fill("input-name", "WrongSecret");
@@ -397,7 +416,7 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
 
   step("a returning user: the default profile opens by itself at the next start", async () => {
     // The demo made its profile the default; the profile added since did not change that.
-    await shown(browser, "profile-default-Sandbox");
+    await shown(browser, "profile-default-Demo");
     await browser.deleteSession();
     // The app allows one instance: the next start must not meet the one that is closing.
     const until = Date.now() + 15000;

@@ -13,7 +13,7 @@ export const commands = {
 	saveProfile: (input: ProfileInput_Deserialize) => typedError<ProfileView_Serialize, AppError_Serialize>(__TAURI_INVOKE("save_profile", { input })),
 	/**  Removes a profile and its keychain entries (off the main thread). */
 	removeProfile: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_profile", { name })),
-	/**  Makes a profile the default. */
+	/**  Makes a profile the default (the profiles file is written off the main thread). */
 	setDefaultProfile: (name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_default_profile", { name })),
 	/**
 	 *  Creates a profile from a Postman environment chosen in the native open dialog; `None` when the
@@ -22,7 +22,7 @@ export const commands = {
 	importPostman: () => typedError<ImportOutcome | null, AppError_Serialize>(__TAURI_INVOKE("import_postman")),
 	/**  Starts the sandbox in this process (once), refreshes the Sandbox profile and connects to it. */
 	startSandbox: () => typedError<ConnectionView, AppError_Serialize>(__TAURI_INVOKE("start_sandbox")),
-	/**  Selects a profile for this window. */
+	/**  Selects a profile for this window (its secrets are read from the keychain off the main thread). */
 	connect: (profile: string) => typedError<ConnectionView, AppError_Serialize>(__TAURI_INVOKE("connect", { profile })),
 	/**
 	 *  Where the app opens, in one round trip: the window's connection if it has one, else the default
@@ -56,17 +56,32 @@ export const commands = {
 	downloadDocuments: (contract: string, choice: DocumentChoice_Deserialize, zipped: boolean) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("download_documents", { contract, choice, zipped })),
 	/**  Cancels the running bulk save (its temporary files are removed). */
 	cancelDownloads: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_downloads")),
+	/**  Cancels the running single save (its temporary file is removed; the chosen file is untouched). */
+	cancelSave: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_save")),
 	/**  Adds a user to a contract (checked first with the same rules as the form and `ccs`). */
 	createUser: (contract: string, user: NewUserInput_Deserialize) => typedError<CreatedUserView_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_user", { contract, user })),
 	/**  Creates a contract (checked first). */
 	createContract: (input: NewContractInput_Deserialize) => typedError<ContractDetailView, AppError_Serialize>(__TAURI_INVOKE("create_contract", { input })),
-	/**  The app's settings. */
+	/**
+	 *  A phone number as it will be sent (core's rule, so the form shows exactly what goes out: no copy
+	 *  of the rule in TypeScript). Pure and instant, but async like every command (none runs on the
+	 *  main thread).
+	 */
+	phoneAsSent: (text: string) => __TAURI_INVOKE<string>("phone_as_sent", { text }),
+	/**  The app's settings (the file and the keychain are read off the main thread). */
 	getSettings: () => typedError<SettingsView, AppError_Serialize>(__TAURI_INVOKE("get_settings")),
-	/**  Changes the proxy; the active connection is rebuilt with it. */
+	/**
+	 *  Changes the proxy (a password in a manual URL goes to the keychain); the active connection is
+	 *  rebuilt with it. Off the main thread: it writes a file and talks to the keychain.
+	 */
 	setProxy: (proxy: ProxyChoice) => typedError<SettingsView, AppError_Serialize>(__TAURI_INVOKE("set_proxy", { proxy })),
-	/**  Opens a file this app saved with the system's default application. */
-	openPath: (path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_path", { path })),
-	/**  Shows a file this app saved in its folder. */
+	/**
+	 *  Opens a file this app saved with the system's default application — if it is a kind of document
+	 *  this API serves. Anything else (the server named the file; it could be `.exe` or `.desktop`) is
+	 *  shown in its folder instead, and the answer says so. Off the main thread: it starts a program.
+	 */
+	openPath: (path: string) => typedError<OpenOutcome, AppError_Serialize>(__TAURI_INVOKE("open_path", { path })),
+	/**  Shows a file this app saved in its folder (off the main thread: it starts the file manager). */
 	revealPath: (path: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("reveal_path", { path })),
 	/**  A support report: versions, OS, connection, recent errors with request ids. No secret. */
 	diagnostics: () => typedError<string, AppError_Serialize>(__TAURI_INVOKE("diagnostics")),
@@ -75,6 +90,7 @@ export const commands = {
 /** Events */
 export const events = {
 	bulkProgress: makeEvent<BulkProgress_Serialize, BulkProgress_Deserialize>("bulk-progress"),
+	saveProgressEvent: makeEvent<SaveProgressEvent_Serialize, SaveProgressEvent_Deserialize>("save-progress-event"),
 	tokenState: makeEvent<TokenState_Serialize, TokenState_Deserialize>("token-state"),
 };
 
@@ -118,6 +134,17 @@ export type AuthCheckView = {
 	contracts: number,
 };
 
+/**  How one file of a bulk save ended. */
+export type BulkFileStatus = 
+/**  Saved now. */
+"saved" | 
+/**  Already there and intact. */
+"skipped" | 
+/**  The saved file was changed since: kept as it is, the fresh copy saved beside it. */
+"changedLocallyKept" | 
+/**  Not saved. */
+"failed";
+
 /**  One file of a bulk save. */
 export type BulkFileView = BulkFileView_Serialize | BulkFileView_Deserialize;
 
@@ -125,28 +152,36 @@ export type BulkFileView = BulkFileView_Serialize | BulkFileView_Deserialize;
 export type BulkFileView_Deserialize = {
 	/**  Document id. */
 	id: string,
-	/**  Where it is (saved or skipped). */
+	/**  Where it is (saved or skipped; for a file changed locally, the fresh copy beside it). */
 	path?: string | null,
 	/**  Bytes. */
 	bytes: number | null,
-	/**  `saved`, `skipped` or `failed`. */
-	status: string,
-	/**  Why it failed. */
+	/**  How it ended. */
+	status: BulkFileStatus,
+	/**  Why it failed: the error's code, for the UI to say it in the user's language. */
+	errorCode?: string | null,
+	/**  Why it failed, in English (the technical detail). */
 	error?: string | null,
+	/**  For a file changed locally: the user's file, left as it was. */
+	keptPath?: string | null,
 };
 
 /**  One file of a bulk save. */
 export type BulkFileView_Serialize = {
 	/**  Document id. */
 	id: string,
-	/**  Where it is (saved or skipped). */
+	/**  Where it is (saved or skipped; for a file changed locally, the fresh copy beside it). */
 	path: string | null,
 	/**  Bytes. */
 	bytes: number | null,
-	/**  `saved`, `skipped` or `failed`. */
-	status: string,
-	/**  Why it failed. */
+	/**  How it ended. */
+	status: BulkFileStatus,
+	/**  Why it failed: the error's code, for the UI to say it in the user's language. */
+	errorCode: string | null,
+	/**  Why it failed, in English (the technical detail). */
 	error: string | null,
+	/**  For a file changed locally: the user's file, left as it was. */
+	keptPath: string | null,
 };
 
 /**  The summary of a bulk save. */
@@ -158,8 +193,12 @@ export type BulkOutcome_Deserialize = {
 	saved: number,
 	/**  Files already there and intact. */
 	skipped: number,
+	/**  Files changed locally since they were saved: kept, the fresh copy beside them. */
+	changedLocallyKept: number,
 	/**  Files that failed. */
 	failed: number,
+	/**  Problems with the folder's download record that the run worked around (in English). */
+	warnings: string[],
 	/**  The user cancelled. */
 	cancelled: boolean,
 	/**  The chosen folder. */
@@ -174,8 +213,12 @@ export type BulkOutcome_Serialize = {
 	saved: number,
 	/**  Files already there and intact. */
 	skipped: number,
+	/**  Files changed locally since they were saved: kept, the fresh copy beside them. */
+	changedLocallyKept: number,
 	/**  Files that failed. */
 	failed: number,
+	/**  Problems with the folder's download record that the run worked around (in English). */
+	warnings: string[],
 	/**  The user cancelled. */
 	cancelled: boolean,
 	/**  The chosen folder. */
@@ -583,6 +626,16 @@ export type NewUserInput_Serialize = {
 	mobilePhone: string | null,
 };
 
+/**  What "Open" did with a saved file. */
+export type OpenOutcome = 
+/**  Opened with the system's default application. */
+"opened" | 
+/**
+ *  Not a kind of document this API serves (its name came from the server): shown in its folder
+ *  instead, never run.
+ */
+"shownInFolder";
+
 /**  A profile to create or change. Secrets go in here and never come back out. */
 export type ProfileInput = ProfileInput_Serialize | ProfileInput_Deserialize;
 
@@ -675,7 +728,10 @@ export type ProxyChoice =
 { mode: "system" } | 
 /**  No proxy. */
 { mode: "none" } | 
-/**  This proxy URL. */
+/**
+ *  This proxy URL. Sent by the UI it may carry `user:password@` (the password goes to the
+ *  keychain); sent to the UI it never carries a password.
+ */
 { mode: "manual"; 
 /**  The proxy URL. */
 url: string };
@@ -714,7 +770,28 @@ export type SaveOutcome =
 /**  Absolute path. */
 path: string } | 
 /**  The user closed the dialog. */
-{ status: "cancelled" };
+{ status: "cancelled" } | 
+/**  The user stopped the save: nothing was written under the chosen name. */
+{ status: "stopped" };
+
+/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+export type SaveProgressEvent = SaveProgressEvent_Serialize | SaveProgressEvent_Deserialize;
+
+/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+export type SaveProgressEvent_Deserialize = {
+	/**  Bytes so far. */
+	bytesDone: number | null,
+	/**  Bytes in all, when the server said. */
+	bytesTotal?: number | null,
+};
+
+/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+export type SaveProgressEvent_Serialize = {
+	/**  Bytes so far. */
+	bytesDone: number | null,
+	/**  Bytes in all, when the server said. */
+	bytesTotal: number | null,
+};
 
 /**  Stored / not stored: all the UI learns about secrets. */
 export type SecretStatusView = {
@@ -759,8 +836,10 @@ selected: boolean };
 
 /**  App settings shown in the UI. */
 export type SettingsView = {
-	/**  Proxy choice. */
+	/**  Proxy choice (a manual URL without its password). */
 	proxy: ProxyChoice,
+	/**  The manual proxy's password is in the keychain ("password stored"); never the password. */
+	proxyPasswordStored: boolean,
 };
 
 /**  Which way. */

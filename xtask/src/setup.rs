@@ -32,6 +32,8 @@ const APT_PACKAGES: &[&str] = &[
     "dbus-x11",
     "xdotool",
     "at-spi2-core",
+    // A real SOCKS5 proxy on loopback for the proxy tests (user and password).
+    "microsocks",
     // `cargo xtask bench` (its --quick run is a step of `cargo xtask test`): timings, loads, peak RSS.
     "hyperfine",
     "wrk",

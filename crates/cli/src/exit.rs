@@ -33,6 +33,7 @@ pub fn code_for(error: &CoreError) -> u8 {
         | CoreError::ProfileNotFound { .. }
         | CoreError::ProfileExists { .. }
         | CoreError::InvalidProfileName { .. }
+        | CoreError::ReservedProfileName { .. }
         | CoreError::Config { .. }
         | CoreError::Postman(_)
         | CoreError::Io { .. } => BAD_INPUT,
@@ -43,6 +44,9 @@ pub fn code_for(error: &CoreError) -> u8 {
             "write" => DOWNLOADS_FAILED,
             _ => UNAVAILABLE,
         },
+        // Another download is saving into that folder: try again when it is done.
+        CoreError::FolderInUse { .. } => UNAVAILABLE,
+        CoreError::Cancelled => INTERRUPTED,
         _ => UNAVAILABLE,
     }
 }

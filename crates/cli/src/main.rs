@@ -108,7 +108,11 @@ fn report(error: &CoreError, out: Output) -> u8 {
             return exit::OK;
         }
     }
-    eprintln!("error: {error}");
+    // An error may quote a server's words: no control character reaches the terminal.
+    eprintln!(
+        "error: {}",
+        output::sanitize_for_terminal(&error.to_string())
+    );
     if out.json {
         let _ = output::print_json(&serde_json::json!({ "error": error }));
     }

@@ -295,6 +295,37 @@ fn user_and_contract_creation_succeed() {
 }
 
 #[test]
+fn phones_are_sent_in_one_form_whatever_was_typed() {
+    let s = Sandboxed::start(SandboxConfig {
+        documents_per_contract: Some(1),
+        ..Default::default()
+    });
+    let config = temp();
+    s.run(
+        s.ccs(config.path())
+            .args(USER)
+            .args(["--mobile-phone", "06 12 34 56 78"])
+            .args(["--fix-phone", "+33 (0)1.23.45.67.89"]),
+    )
+    .expect(0);
+    let sent = s.sandbox.last_create_body(Route::CreateUser).unwrap();
+    assert_eq!(sent["mobilePhone"], "+33612345678", "{sent}");
+    assert_eq!(sent["fixPhone"], "+33123456789", "{sent}");
+    s.run(
+        s.ccs(config.path())
+            .args(contract_args())
+            .args(["--referent-mobile-phone", "06-12-34-56-78"]),
+    )
+    .expect(0);
+    let sent = s.sandbox.last_create_body(Route::CreateContract).unwrap();
+    assert_eq!(sent["referentMobilePhone"], "+33612345678", "{sent}");
+    assert!(
+        sent.get("referentFixPhone").is_none_or(|v| v.is_null()),
+        "{sent}"
+    );
+}
+
+#[test]
 fn authentication_failures_exit_3() {
     let s = shared();
     let config = temp();

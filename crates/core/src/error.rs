@@ -41,6 +41,12 @@ pub enum CoreError {
         /// The refused name.
         name: String,
     },
+    /// A profile name kept for the app's demo.
+    #[error("\"{name}\" is the name of the demo's profile, which the app rewrites at each demo start; choose another name.")]
+    ReservedProfileName {
+        /// The refused name.
+        name: String,
+    },
     /// A setting needed for the call is missing everywhere it may come from.
     #[error("No {what} is set. {hint}")]
     MissingSetting {
@@ -85,6 +91,19 @@ pub enum CoreError {
         #[source]
         source: std::io::Error,
     },
+    /// Another bulk download is saving into the chosen folder right now.
+    #[error("Another download{} is already saving into {}; wait for it to end or choose another folder. (Its lock file is {}; a crashed run's lock does not count.)", holder.map(|pid| format!(" (process {pid})")).unwrap_or_default(), path.display(), lock_file.display())]
+    FolderInUse {
+        /// The folder.
+        path: PathBuf,
+        /// The process id of the run holding it, when known.
+        holder: Option<u32>,
+        /// The folder's lock file.
+        lock_file: PathBuf,
+    },
+    /// The user cancelled the operation; nothing was left behind.
+    #[error("The download was cancelled; nothing was saved and no temporary file was left.")]
+    Cancelled,
 }
 
 impl CoreError {
@@ -96,12 +115,15 @@ impl CoreError {
             CoreError::ProfileNotFound { .. } => "profile_not_found",
             CoreError::ProfileExists { .. } => "profile_exists",
             CoreError::InvalidProfileName { .. } => "invalid_profile_name",
+            CoreError::ReservedProfileName { .. } => "reserved_profile_name",
             CoreError::MissingSetting { .. } => "missing_setting",
             CoreError::MissingSecret { .. } => "missing_secret",
             CoreError::KeychainUnavailable { .. } => "keychain_unavailable",
             CoreError::Config { .. } => "config",
             CoreError::Postman(_) => "postman_import",
             CoreError::Io { .. } => "io",
+            CoreError::FolderInUse { .. } => "folder_in_use",
+            CoreError::Cancelled => "cancelled",
         }
     }
 

@@ -53,6 +53,11 @@ pub fn import_postman_environment(
         default_contract: environment.contract.clone(),
     };
     store.add(&profile)?;
+    // Whatever an earlier profile of this name kept, a token is never inherited by an import. (No
+    // keychain at all: then nothing was kept either, and a file without an API key still imports.)
+    if let Err(error) = keychain.delete(&profile_name, SecretKind::AccessToken) {
+        tracing::warn!(%error, "could not check the keychain for an old token");
+    }
     let mut imported = Vec::new();
     if environment.host.is_some() {
         imported.push("host".to_owned());

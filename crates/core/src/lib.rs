@@ -3,6 +3,8 @@
 //! Why a crate of its own: profiles, secrets, bulk downloads and file naming must behave the same in
 //! the app and in the CLI, which stay thin shells over this crate. It knows nothing of Tauri or clap.
 
+pub mod account;
+pub mod app_settings;
 pub mod bulk;
 pub mod catalog;
 mod disk;
@@ -12,7 +14,9 @@ pub mod import;
 pub mod listed;
 pub mod manifest;
 pub mod naming;
+pub mod opening;
 pub mod postman;
+pub mod profile_edit;
 pub mod profiles;
 pub mod save;
 pub mod secrets;

@@ -16,6 +16,13 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_DIR_VARIABLE: &str = "CCS_CONFIG_DIR";
 /// The settings file's name inside the folder.
 pub const CONFIG_FILE_NAME: &str = "profiles.toml";
+/// The demo's profile, rewritten by the app at each demo start (with the sandbox's port and
+/// credentials) so that `ccs --profile Demo` works while the app runs. Reserved: no user, import or
+/// rename may take the name, so the demo never replaces a profile of the user's.
+pub const DEMO_PROFILE: &str = "Demo";
+/// What the demo's profile was called before it had a reserved name. A profile of that name on a
+/// loopback host is the old demo's and is migrated once; on any other host it is the user's.
+pub const OLD_DEMO_PROFILE: &str = "Sandbox";
 
 /// One named set of connection settings (nothing secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -52,12 +59,42 @@ struct StoredProfile {
 struct ConfigFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     default: Option<String>,
+    /// The old demo profile was looked for (once: a loopback `Sandbox` made later is the user's).
+    #[serde(default, rename = "demo-migrated", skip_serializing_if = "is_false")]
+    demo_migrated: bool,
     #[serde(default)]
     profiles: BTreeMap<String, StoredProfile>,
 }
 
-/// Checks a profile name: it becomes part of keychain entry names, so keep it plain.
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// What [`ProfileStore::migrate_old_demo`] did with the old demo profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OldDemo {
+    /// There was none (or it was looked for before): nothing changed.
+    None,
+    /// `Sandbox` on loopback became `Demo` (keeping its place as the default).
+    Renamed,
+    /// `Sandbox` on loopback was removed (a `Demo` profile existed already).
+    Removed,
+}
+
+/// Checks a name a user gives a profile: plain (it becomes part of keychain entry names) and not the
+/// demo's reserved name.
 pub fn check_profile_name(name: &str) -> Result<(), CoreError> {
+    check_name_syntax(name)?;
+    if name.eq_ignore_ascii_case(DEMO_PROFILE) {
+        return Err(CoreError::ReservedProfileName {
+            name: name.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Letters, digits, `.`, `_`, `-`; 1 to 64 of them.
+fn check_name_syntax(name: &str) -> Result<(), CoreError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name
@@ -176,16 +213,51 @@ impl ProfileStore {
         self.write(&file)
     }
 
-    /// Adds or replaces a profile (the sandbox profile is refreshed at each demo start).
-    pub fn upsert(&self, profile: &Profile) -> Result<(), CoreError> {
-        check_profile_name(&profile.name)?;
+    /// Writes the demo's profile under its reserved name [`DEMO_PROFILE`] (whatever `profile.name`
+    /// says), replacing the previous demo start's: the only profile this store ever replaces whole.
+    pub fn put_demo(&self, profile: &Profile) -> Result<(), CoreError> {
         let mut file = self.read()?;
         if file.profiles.is_empty() {
-            file.default = Some(profile.name.clone());
+            file.default = Some(DEMO_PROFILE.to_owned());
         }
         file.profiles
-            .insert(profile.name.clone(), to_stored(profile));
+            .insert(DEMO_PROFILE.to_owned(), to_stored(profile));
         self.write(&file)
+    }
+
+    /// Once per configuration folder: the old demo profile (`Sandbox` on a loopback host) becomes
+    /// `Demo`, or goes when a `Demo` exists. A `Sandbox` on any other host is the user's and stays.
+    /// The caller moves or removes its keychain entries.
+    pub fn migrate_old_demo(&self) -> Result<OldDemo, CoreError> {
+        let mut file = self.read()?;
+        if file.demo_migrated {
+            return Ok(OldDemo::None);
+        }
+        file.demo_migrated = true;
+        let on_loopback = file.profiles.get(OLD_DEMO_PROFILE).is_some_and(|old| {
+            old.host
+                .as_deref()
+                .and_then(|host| url::Url::parse(host).ok())
+                .is_some_and(|url| ccs_api::is_loopback(&url))
+        });
+        let outcome = match (on_loopback, file.profiles.contains_key(DEMO_PROFILE)) {
+            (false, _) => OldDemo::None,
+            (true, false) => {
+                if let Some(old) = file.profiles.remove(OLD_DEMO_PROFILE) {
+                    file.profiles.insert(DEMO_PROFILE.to_owned(), old);
+                }
+                OldDemo::Renamed
+            }
+            (true, true) => {
+                file.profiles.remove(OLD_DEMO_PROFILE);
+                OldDemo::Removed
+            }
+        };
+        if outcome != OldDemo::None && file.default.as_deref() == Some(OLD_DEMO_PROFILE) {
+            file.default = Some(DEMO_PROFILE.to_owned());
+        }
+        self.write(&file)?;
+        Ok(outcome)
     }
 
     /// Renames a profile (keychain entries are moved by the caller, see [`crate::secrets`]).
@@ -361,6 +433,97 @@ mod tests {
             vec![std::ffi::OsString::from(CONFIG_FILE_NAME)],
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn the_demo_name_is_reserved_for_the_demo() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path());
+        for name in ["Demo", "demo", "DEMO"] {
+            assert!(matches!(
+                store.add(&profile(name)),
+                Err(CoreError::ReservedProfileName { .. })
+            ));
+        }
+        store.add(&profile("work")).unwrap();
+        assert!(matches!(
+            store.rename("work", "Demo"),
+            Err(CoreError::ReservedProfileName { .. })
+        ));
+        let demo = Profile {
+            host: Some("http://127.0.0.1:4000/api".into()),
+            ..profile("ignored")
+        };
+        store.put_demo(&demo).unwrap();
+        store.put_demo(&demo).unwrap();
+        let names: Vec<_> = store.list().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["Demo", "work"]);
+        assert_eq!(store.default_name().unwrap().as_deref(), Some("work"));
+    }
+
+    fn with_host(name: &str, host: &str) -> Profile {
+        Profile {
+            host: Some(host.into()),
+            ..profile(name)
+        }
+    }
+
+    #[test]
+    fn the_old_demo_profile_on_loopback_is_migrated_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path());
+        // Written the way the old app wrote it (the name was allowed then).
+        std::fs::write(
+            dir.path().join(CONFIG_FILE_NAME),
+            "default = \"Sandbox\"\n[profiles.Sandbox]\nhost = \"http://127.0.0.1:4123/api\"\nclient-id = \"sandbox\"\n[profiles.work]\nclient-id = \"id\"\n",
+        )
+        .unwrap();
+        assert_eq!(store.migrate_old_demo().unwrap(), OldDemo::Renamed);
+        let names: Vec<_> = store.list().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["Demo", "work"]);
+        assert_eq!(store.default_name().unwrap().as_deref(), Some("Demo"));
+        assert_eq!(
+            store.require("Demo").unwrap().host.as_deref(),
+            Some("http://127.0.0.1:4123/api")
+        );
+        // Once: a loopback `Sandbox` the user makes afterwards is theirs.
+        let mut file = store.read().unwrap();
+        file.profiles.insert(
+            "Sandbox".into(),
+            to_stored(&with_host("Sandbox", "http://localhost:1/api")),
+        );
+        store.write(&file).unwrap();
+        assert_eq!(store.migrate_old_demo().unwrap(), OldDemo::None);
+        assert!(store.get("Sandbox").unwrap().is_some());
+    }
+
+    #[test]
+    fn a_sandbox_profile_on_another_host_is_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path());
+        store
+            .add(&with_host("Sandbox", "https://sandbox.example.com/api"))
+            .unwrap();
+        assert_eq!(store.migrate_old_demo().unwrap(), OldDemo::None);
+        assert_eq!(
+            store.require("Sandbox").unwrap().host.as_deref(),
+            Some("https://sandbox.example.com/api")
+        );
+        assert_eq!(store.default_name().unwrap().as_deref(), Some("Sandbox"));
+    }
+
+    #[test]
+    fn an_old_demo_beside_a_new_one_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path());
+        std::fs::write(
+            dir.path().join(CONFIG_FILE_NAME),
+            "[profiles.Sandbox]\nhost = \"http://[::1]:4123/api\"\n[profiles.Demo]\nhost = \"http://127.0.0.1:9/api\"\n",
+        )
+        .unwrap();
+        assert_eq!(store.migrate_old_demo().unwrap(), OldDemo::Removed);
+        let names: Vec<_> = store.list().unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["Demo"]);
     }
 
     #[test]

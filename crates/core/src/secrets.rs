@@ -5,6 +5,7 @@
 //! a file. When no keychain is reachable (a headless server running `ccs` from cron) we say so and
 //! point at the environment variables; we never fall back to a file.
 
+use crate::account::AccountKey;
 use crate::error::CoreError;
 use ccs_api::{AccessToken, ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -42,6 +43,10 @@ impl SecretKind {
         }
     }
 }
+
+/// The keychain entry of the app's manual proxy password (one per user, not per profile; no profile
+/// entry can clash with it: those end in `:client-secret`, `:api-key` or `:access-token`).
+pub const PROXY_PASSWORD_ENTRY: &str = "app:proxy-password";
 
 /// The keychain entry's user name for a profile's secret.
 pub fn entry_name(profile: &str, kind: SecretKind) -> String {
@@ -140,13 +145,17 @@ pub struct SecretStatus {
     pub api_key: bool,
 }
 
-/// A cached token as kept in the keychain.
+/// A cached token as kept in the keychain, with the account it was issued for.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StoredToken {
     token: String,
     expires_at_unix: u64,
     lifetime_secs: u64,
+    /// The [`AccountKey`] of the client id and hosts the token was issued for. Tokens kept before
+    /// it existed have none and are never reused.
+    #[serde(default)]
+    account: Option<AccountKey>,
 }
 
 /// A profile-aware view of a [`SecretBackend`].
@@ -225,12 +234,39 @@ impl Keychain {
         Ok(())
     }
 
-    /// The cached access token of a profile, if any and still readable.
-    pub fn load_token(&self, profile: &str) -> Result<Option<AccessToken>, CoreError> {
+    /// The manual proxy's password, if stored.
+    pub fn proxy_password(&self) -> Result<Option<SecretString>, CoreError> {
+        Ok(self
+            .backend
+            .get(PROXY_PASSWORD_ENTRY)?
+            .map(SecretString::from))
+    }
+
+    /// Stores the manual proxy's password.
+    pub fn set_proxy_password(&self, password: &SecretString) -> Result<(), CoreError> {
+        self.backend
+            .set(PROXY_PASSWORD_ENTRY, password.expose_secret())
+    }
+
+    /// Removes the manual proxy's password (none stored is fine).
+    pub fn delete_proxy_password(&self) -> Result<(), CoreError> {
+        self.backend.delete(PROXY_PASSWORD_ENTRY)
+    }
+
+    /// The cached access token of a profile, if any, readable and issued for `account`. A token kept
+    /// for another account (the profile's client id or a host changed since) is removed, never
+    /// returned: it must not reach a host it was not issued for.
+    pub fn load_token(
+        &self,
+        profile: &str,
+        account: &AccountKey,
+    ) -> Result<Option<AccessToken>, CoreError> {
         let Some(text) = self.get(profile, SecretKind::AccessToken)? else {
             return Ok(None);
         };
-        let Ok(stored) = serde_json::from_str::<StoredToken>(text.expose_secret()) else {
+        let stored = serde_json::from_str::<StoredToken>(text.expose_secret()).ok();
+        let Some(stored) = stored.filter(|s| s.account.as_ref() == Some(account)) else {
+            self.delete(profile, SecretKind::AccessToken)?;
             return Ok(None);
         };
         Ok(Some(AccessToken::new(
@@ -240,9 +276,15 @@ impl Keychain {
         )))
     }
 
-    /// Keeps a profile's access token for the next run.
-    pub fn store_token(&self, profile: &str, token: &AccessToken) -> Result<(), CoreError> {
+    /// Keeps a profile's access token for the next run, with the account it was issued for.
+    pub fn store_token(
+        &self,
+        profile: &str,
+        account: &AccountKey,
+        token: &AccessToken,
+    ) -> Result<(), CoreError> {
         let stored = StoredToken {
+            account: Some(account.clone()),
             token: token.secret().expose_secret().to_owned(),
             expires_at_unix: token
                 .expires_at()
@@ -325,10 +367,43 @@ mod tests {
             expires,
             Duration::from_secs(3600),
         );
-        keychain.store_token("p", &token).unwrap();
-        let back = keychain.load_token("p").unwrap().unwrap();
+        let account = AccountKey::new("id", "https://auth.example", "https://api.example");
+        keychain.store_token("p", &account, &token).unwrap();
+        let back = keychain.load_token("p", &account).unwrap().unwrap();
         assert_eq!(back.secret().expose_secret(), "tok");
         assert_eq!(back.expires_at(), expires);
         assert_eq!(back.lifetime(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn a_token_of_another_account_is_dropped_not_returned() {
+        let keychain = memory();
+        let token = AccessToken::new(
+            SecretString::from("tok"),
+            UNIX_EPOCH + Duration::from_secs(2_000_000_000),
+            Duration::from_secs(3600),
+        );
+        let issued_for = AccountKey::new("id", "https://auth.example", "https://a.example");
+        let now = AccountKey::new("id", "https://auth.example", "https://b.example");
+        keychain.store_token("p", &issued_for, &token).unwrap();
+        assert!(keychain.load_token("p", &now).unwrap().is_none());
+        assert!(
+            keychain
+                .get("p", SecretKind::AccessToken)
+                .unwrap()
+                .is_none(),
+            "the stranger's token is removed from the keychain"
+        );
+        // A token kept before tokens named their account is not reused either.
+        keychain
+            .set(
+                "p",
+                SecretKind::AccessToken,
+                &SecretString::from(
+                    r#"{"token":"old","expiresAtUnix":2000000000,"lifetimeSecs":3600}"#,
+                ),
+            )
+            .unwrap();
+        assert!(keychain.load_token("p", &issued_for).unwrap().is_none());
     }
 }

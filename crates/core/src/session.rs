@@ -4,6 +4,7 @@
 //! 50 token requests a minute). The session starts from the token the keychain kept, if it still
 //! has life, and keeps the new one when it changed.
 
+use crate::account::AccountKey;
 use crate::error::CoreError;
 use crate::secrets::Keychain;
 use crate::settings::Connection;
@@ -17,6 +18,8 @@ pub struct Session {
     /// The settings it was made from.
     pub connection: Connection,
     keychain: Keychain,
+    /// The account the connection talks to: a kept token is reused and kept only under it.
+    account: AccountKey,
     seeded_token: Option<String>,
 }
 
@@ -33,9 +36,10 @@ impl Session {
             ..base
         };
         let client = Client::new(config, connection.credentials.clone())?;
+        let account = AccountKey::of_connection(&connection);
         let mut seeded_token = None;
         if let Some(profile) = &connection.token_profile {
-            match keychain.load_token(profile) {
+            match keychain.load_token(profile, &account) {
                 Ok(Some(token)) => {
                     seeded_token = Some(token.secret().expose_secret().to_owned());
                     client.seed_token(token).await;
@@ -48,6 +52,7 @@ impl Session {
             client,
             connection,
             keychain,
+            account,
             seeded_token,
         })
     }
@@ -63,7 +68,7 @@ impl Session {
         if self.seeded_token.as_deref() == Some(token.secret().expose_secret()) {
             return;
         }
-        if let Err(error) = self.keychain.store_token(profile, &token) {
+        if let Err(error) = self.keychain.store_token(profile, &self.account, &token) {
             tracing::warn!(%error, "could not keep the token in the keychain");
         }
     }

@@ -301,8 +301,54 @@ fn check_login(field: &'static str, value: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// The country code a national number (leading `0`) is sent with: France's, the API's home.
+pub const NATIONAL_PREFIX: &str = "+33";
+
+/// A phone number as it is sent: spaces, dots, dashes and brackets removed, and a national number
+/// (a leading `0`, no `+`) made international for France (`06 12 34 56 78` → `+33612345678`); the
+/// French trunk `(0)` after a country code goes too (`+33 (0)6 12…` → `+336 12…`). Why one form:
+/// the form's hint shows `+33 6 12 34 56 78`, people type all of these, and a server that wants
+/// digits refuses the rest with a generic message. Text that is no phone number is returned with
+/// only its separators removed, for the checks to name what is wrong.
+pub fn normalize_phone(text: &str) -> String {
+    let text = text.trim();
+    let text = match text.strip_prefix('+') {
+        Some(rest) => format!("+{}", rest.replacen("(0)", "", 1)),
+        None => text.to_owned(),
+    };
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
+    match compact.strip_prefix('0') {
+        Some(national) if !national.is_empty() && !compact.starts_with("00") => {
+            format!("{NATIONAL_PREFIX}{national}")
+        }
+        // `00` is the international call prefix: `0044…` is `+44…`.
+        _ if compact.starts_with("00") && compact.len() > 2 => format!("+{}", &compact[2..]),
+        _ => compact,
+    }
+}
+
+/// A new user with its phone numbers in the form they are sent ([`normalize_phone`]).
+pub fn with_normalized_phones(mut user: NewUser) -> NewUser {
+    user.fix_phone = user.fix_phone.as_deref().map(normalize_phone);
+    user.mobile_phone = user.mobile_phone.as_deref().map(normalize_phone);
+    user
+}
+
+/// A new contract with its referent's phone numbers in the form they are sent.
+pub fn contract_with_normalized_phones(mut contract: NewContract) -> NewContract {
+    contract.referent_fix_phone = contract.referent_fix_phone.as_deref().map(normalize_phone);
+    contract.referent_mobile_phone = contract
+        .referent_mobile_phone
+        .as_deref()
+        .map(normalize_phone);
+    contract
+}
+
 /// An optional phone number: `+` and 8–15 digits (E.164) or 8–15 national digits, with single spaces,
-/// dots or dashes allowed between digits.
+/// dots or dashes allowed between digits, and one group in brackets (`+33 (0)6 …`).
 fn check_phone(field: &'static str, value: Option<&str>, errors: &mut Vec<FieldError>) {
     let Some(value) = value else {
         return;
@@ -316,9 +362,20 @@ fn check_phone(field: &'static str, value: Option<&str>, errors: &mut Vec<FieldE
         return;
     }
     let body = text.strip_prefix('+').unwrap_or(text);
-    let well_formed = body
-        .split([' ', '.', '-'])
-        .all(|group| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit()));
+    let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let bracketed = |group: &str| {
+        group
+            .strip_prefix('(')
+            .and_then(|rest| rest.split_once(')'))
+            .is_some_and(|(inside, after)| {
+                digits_only(inside) && (after.is_empty() || digits_only(after))
+            })
+    };
+    let groups: Vec<&str> = body.split([' ', '.', '-']).collect();
+    let well_formed = groups
+        .iter()
+        .all(|group| digits_only(group) || bracketed(group))
+        && groups.iter().filter(|group| group.starts_with('(')).count() <= 1;
     if !well_formed {
         errors.push(FieldError::new(
             field,
@@ -483,6 +540,34 @@ mod tests {
     }
 
     #[test]
+    fn phones_are_sent_in_one_form() {
+        for (typed, sent) in [
+            ("+33 6 12 34 56 78", "+33612345678"),
+            ("06 12 34 56 78", "+33612345678"),
+            ("01.23.45.67.89", "+33123456789"),
+            ("06-12-34-56-78", "+33612345678"),
+            ("+33 (0)6 12 34 56 78", "+33612345678"),
+            ("(0)6 12 34 56 78", "+33612345678"),
+            ("+1-202-555-0143", "+12025550143"),
+            ("0044 20 7946 0958", "+442079460958"),
+            ("12345678", "12345678"),
+            ("  +33612345678 ", "+33612345678"),
+        ] {
+            assert_eq!(normalize_phone(typed), sent, "{typed}");
+            let mut value = user();
+            value.mobile_phone = Some(typed.into());
+            assert_eq!(validate_new_user(&value), Ok(()), "{typed} is accepted");
+            let sent_user = with_normalized_phones(value);
+            assert_eq!(sent_user.mobile_phone.as_deref(), Some(sent));
+            assert_eq!(
+                validate_new_user(&sent_user),
+                Ok(()),
+                "{sent} is accepted as sent"
+            );
+        }
+    }
+
+    #[test]
     fn phone_rules() {
         for ok in [
             "+33612345678",
@@ -499,7 +584,8 @@ mod tests {
             ("1234567", "8 to 15 digits (found 7)"),
             ("+1234567890123456", "8 to 15 digits (found 16)"),
             ("06  12 34 56 78", "digits only"),
-            ("(0)6 12 34 56 78", "digits only"),
+            ("(0)6 (1)2 34 56 78", "digits only"),
+            ("(06 12 34 56 78", "digits only"),
             ("06 12 34 56 7a", "digits only"),
             ("33+612345678", "digits only"),
             ("-0612345678", "digits only"),

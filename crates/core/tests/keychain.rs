@@ -73,9 +73,12 @@ fn secrets_round_trip_through_the_real_secret_service() {
                 .as_secs()
                 + 3000,
         );
+    let account =
+        ccs_core::account::AccountKey::new("id", "https://a.example", "https://b.example");
     keychain
         .store_token(
             &renamed,
+            &account,
             &AccessToken::new(
                 SecretString::from("tok-value"),
                 expires,
@@ -84,11 +87,15 @@ fn secrets_round_trip_through_the_real_secret_service() {
         )
         .unwrap();
     assert_eq!(
-        keychain.load_token(&renamed).unwrap().unwrap().expires_at(),
+        keychain
+            .load_token(&renamed, &account)
+            .unwrap()
+            .unwrap()
+            .expires_at(),
         expires
     );
 
     keychain.remove_profile(&renamed).unwrap();
     assert!(!keychain.status(&renamed).unwrap().client_secret);
-    assert!(keychain.load_token(&renamed).unwrap().is_none());
+    assert!(keychain.load_token(&renamed, &account).unwrap().is_none());
 }

@@ -1,7 +1,7 @@
 //! Issued tokens and their checks, in the order the real gateway applies them: bearer, then
 //! API key, then the contract header.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -21,6 +21,11 @@ const TOKENS_PER_MINUTE: usize = 50;
 pub(crate) struct TokenStore {
     expiries: Mutex<HashMap<String, SystemTime>>,
     recent: Mutex<VecDeque<SystemTime>>,
+    /// Every distinct bearer value a request presented, valid or not: tests prove with it that a
+    /// client never sent this server a token another server issued.
+    presented: Mutex<BTreeSet<String>>,
+    /// Every token issued since start (revoking does not forget them).
+    issued: Mutex<BTreeSet<String>>,
 }
 
 impl TokenStore {
@@ -32,7 +37,18 @@ impl TokenStore {
             .map(char::from)
             .collect();
         lock(&self.expiries).insert(token.clone(), now + ttl);
+        lock(&self.issued).insert(token.clone());
         token
+    }
+
+    /// The distinct bearer values requests presented, in sorted order.
+    pub(crate) fn presented(&self) -> Vec<String> {
+        lock(&self.presented).iter().cloned().collect()
+    }
+
+    /// The tokens issued since start, in sorted order.
+    pub(crate) fn issued(&self) -> Vec<String> {
+        lock(&self.issued).iter().cloned().collect()
     }
 
     /// Forgets every token, as if the server restarted or revoked them.
@@ -81,6 +97,7 @@ impl TokenStore {
         if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
             return Err(ApiError::missing_credentials());
         }
+        lock(&self.presented).insert(token.to_owned());
         match lock(&self.expiries).get(token) {
             None => Err(ApiError::invalid_credentials()),
             Some(expiry) if now >= *expiry => Err(ApiError::expired_credentials()),

@@ -85,6 +85,7 @@ impl Sandbox {
             disposition: Mutex::new(DispositionStyle::default()),
             expires_in_as_string: AtomicBool::new(false),
             users: Mutex::new(HashMap::new()),
+            last_create_bodies: Mutex::new(HashMap::new()),
             id_rng: Mutex::new(ChaCha8Rng::seed_from_u64(config.seed ^ 0x1D5)),
             request_seq: AtomicU64::new(1),
             request_prefix: rand::thread_rng().gen(),
@@ -240,6 +241,23 @@ impl SandboxHandle {
     /// Sends `expires_in` as a string (`"3600"`), as older Orange services did.
     pub fn set_expires_in_as_string(&self, yes: bool) {
         self.state.expires_in_as_string.store(yes, Ordering::SeqCst);
+    }
+
+    /// The JSON body of the last request to a create route (`CreateUser`, `CreateContract`), as the
+    /// sandbox received it; `None` before any, or when it was not JSON.
+    pub fn last_create_body(&self, route: Route) -> Option<serde_json::Value> {
+        let bodies = lock(&self.state.last_create_bodies);
+        serde_json::from_slice(bodies.get(&route)?).ok()
+    }
+
+    /// The distinct bearer tokens that requests to this sandbox presented (valid or not), sorted.
+    pub fn bearer_tokens_received(&self) -> Vec<String> {
+        self.state.tokens.presented()
+    }
+
+    /// The access tokens this sandbox issued since it started, sorted.
+    pub fn tokens_issued(&self) -> Vec<String> {
+        self.state.tokens.issued()
     }
 
     /// Forgets every issued token: the next resource calls get 401 code 41.

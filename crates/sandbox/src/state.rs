@@ -10,7 +10,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::auth::TokenStore;
 use crate::clock::Clock;
 use crate::config::SandboxCredentials;
-use crate::counters::Counters;
+use crate::counters::{Counters, Route};
 use crate::data::Catalog;
 use crate::faults::{DispositionStyle, FaultPlan};
 
@@ -40,6 +40,8 @@ pub(crate) struct AppState {
     pub(crate) expires_in_as_string: AtomicBool,
     /// Users by lower-cased e-mail: an e-mail has one login across the customer space.
     pub(crate) users: Mutex<HashMap<String, User>>,
+    /// The body of the last create request of each kind, as received (tests assert what was sent).
+    pub(crate) last_create_bodies: Mutex<HashMap<Route, Vec<u8>>>,
     /// Ids of created contracts and users.
     pub(crate) id_rng: Mutex<ChaCha8Rng>,
     /// Source of `X-OAPI-Request-Id`.

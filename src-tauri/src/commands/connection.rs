@@ -3,22 +3,16 @@
 use super::track;
 use crate::dto::{AuthCheckView, ConnectionView, ProxyChoice, SettingsView, StartView};
 use crate::error::{AppError, AppResult};
-use crate::state::{Active, AppState, SANDBOX_PROFILE};
-use ccs_api::{Client, ClientConfig, Credentials, ProxySetting, SecretString};
-use ccs_core::profiles::Profile;
+use crate::state::{Active, AppState};
+use ccs_api::{Client, ClientConfig, Credentials, SecretString};
+use ccs_core::app_settings::Proxy;
+use ccs_core::profile_edit;
+use ccs_core::profiles::{Profile, DEMO_PROFILE};
 use ccs_core::secrets::SecretKind;
 use ccs_core::settings::{resolve, EnvSettings, Overrides};
-use ccs_sandbox::{Sandbox, SandboxConfig};
+use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
-
-fn proxy_setting(choice: ProxyChoice) -> ProxySetting {
-    match choice {
-        ProxyChoice::System => ProxySetting::System,
-        ProxyChoice::None => ProxySetting::None,
-        ProxyChoice::Manual { url } => ProxySetting::Manual(url),
-    }
-}
 
 fn connection_view(active: &Active) -> ConnectionView {
     ConnectionView {
@@ -44,26 +38,26 @@ fn activate(state: &AppState, profile: &str) -> AppResult<Arc<Active>> {
     let config = ClientConfig {
         api_base: connection.api_base.clone(),
         oauth_base: connection.oauth_base.clone(),
-        proxy: proxy_setting(state.proxy()),
+        proxy: state.app_settings.proxy_setting()?,
         ..ClientConfig::default()
     };
     let client = Client::new(config, connection.credentials)?;
     Ok(state.set_active(Active {
         profile: profile.to_owned(),
         host: connection.api_base,
-        sandbox: profile == SANDBOX_PROFILE,
+        sandbox: profile == DEMO_PROFILE,
         client: Arc::new(client),
     }))
 }
 
-/// Selects a profile for this window.
+/// Selects a profile for this window (its secrets are read from the keychain off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<ConnectionView> {
-    track(
-        &state,
-        activate(&state, &profile).map(|a| connection_view(&a)),
-    )
+pub async fn connect(app: AppHandle, profile: String) -> AppResult<ConnectionView> {
+    super::off_main_thread(&app, move |state| {
+        activate(state, &profile).map(|a| connection_view(&a))
+    })
+    .await
 }
 
 /// Where the app opens, in one round trip: the window's connection if it has one, else the default
@@ -73,6 +67,18 @@ pub fn connect(state: State<'_, AppState>, profile: String) -> AppResult<Connect
 #[tauri::command]
 #[specta::specta]
 pub async fn open_start_profile(app: AppHandle) -> AppResult<StartView> {
+    let state = app.state::<AppState>();
+    if state.demo_launch() && state.active_opt().is_none() {
+        // `--demo`: the sandbox starts now, on the async runtime (never blocking the main thread).
+        let connection = track(&state, start(&state).await)?;
+        let active = state.active()?;
+        let listed = super::data::contracts_of(&active).await;
+        super::emit_token_state(&app, &active, &listed).await;
+        return Ok(StartView::Connected {
+            connection,
+            contracts: listed.ok(),
+        });
+    }
     // The keychain is read off the main thread, which at this moment also shows the window.
     match super::off_main_thread(&app, start_view).await? {
         StartStep::Answer(view) => Ok(view),
@@ -102,6 +108,8 @@ fn start_view(state: &AppState) -> AppResult<StartStep> {
             contracts: None,
         }));
     }
+    // Before reading the profiles: an old demo profile that was the default becomes the demo's.
+    profile_edit::migrate_old_demo(&state.store, &state.keychain)?;
     let profiles = state.store.list()?;
     let chosen = state
         .store
@@ -115,7 +123,7 @@ fn start_view(state: &AppState) -> AppResult<StartStep> {
         None => StartStep::Answer(StartView::Choose {
             has_profiles: !profiles.is_empty(),
         }),
-        Some(name) if name == SANDBOX_PROFILE => StartStep::Answer(StartView::Sandbox),
+        Some(name) if name == DEMO_PROFILE => StartStep::Answer(StartView::Sandbox),
         Some(name) => StartStep::Connected(activate(state, &name)?),
     })
 }
@@ -132,7 +140,14 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> AppResult<ConnectionVi
 pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
     let mut slot = state.sandbox().lock().await;
     if slot.is_none() {
-        let handle = Sandbox::start(SandboxConfig::default())
+        let config = SandboxConfig {
+            faults: FaultConfig {
+                slow_body_bytes_per_sec: state.demo_options().slow_body_bytes_per_sec,
+                ..FaultConfig::default()
+            },
+            ..SandboxConfig::default()
+        };
+        let handle = Sandbox::start(config)
             .await
             .map_err(|e| AppError::new("sandbox", e.to_string()))?;
         *slot = Some(handle);
@@ -141,8 +156,9 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
         return Err(AppError::new("sandbox", "the sandbox did not start"));
     };
     let credentials = handle.credentials().clone();
+    profile_edit::migrate_old_demo(&state.store, &state.keychain)?;
     let profile = Profile {
-        name: SANDBOX_PROFILE.to_owned(),
+        name: DEMO_PROFILE.to_owned(),
         host: Some(handle.api_base_url()),
         oauth_host: Some(handle.oauth_base_url()),
         client_id: Some(credentials.client_id.clone()),
@@ -151,19 +167,20 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
             .first()
             .map(|c| ccs_api::ContractId::from_server(c.as_str())),
     };
-    state.store.upsert(&profile)?;
-    // The profile is refreshed with this start's port and credentials, so `ccs --profile Sandbox`
-    // works while the app runs. Without a keychain the demo still works from memory.
+    // The demo's profile, under its reserved name (never a user's profile), is refreshed with this
+    // start's port and credentials, so `ccs --profile Demo` works while the app runs. Without a
+    // keychain the demo still works from memory.
+    state.store.put_demo(&profile)?;
     let stored = state
         .keychain
         .set(
-            SANDBOX_PROFILE,
+            DEMO_PROFILE,
             SecretKind::ClientSecret,
             &SecretString::from(credentials.client_secret.clone()),
         )
         .and_then(|()| {
             state.keychain.set(
-                SANDBOX_PROFILE,
+                DEMO_PROFILE,
                 SecretKind::ApiKey,
                 &SecretString::from(credentials.api_key.clone()),
             )
@@ -185,7 +202,7 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
         ),
     )?;
     let active = state.set_active(Active {
-        profile: SANDBOX_PROFILE.to_owned(),
+        profile: DEMO_PROFILE.to_owned(),
         host: handle.api_base_url(),
         sandbox: true,
         client: Arc::new(client),
@@ -211,54 +228,37 @@ pub async fn auth_check(app: AppHandle, state: State<'_, AppState>) -> AppResult
     track(&state, result)
 }
 
-/// The app's settings.
+/// The app's settings (the file and the keychain are read off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(state: State<'_, AppState>) -> AppResult<SettingsView> {
-    Ok(SettingsView {
-        proxy: state.proxy(),
-    })
+pub async fn get_settings(app: AppHandle) -> AppResult<SettingsView> {
+    super::off_main_thread(&app, |state| Ok(state.app_settings.proxy()?.into())).await
 }
 
-/// Changes the proxy; the active connection is rebuilt with it.
+/// Changes the proxy (a password in a manual URL goes to the keychain); the active connection is
+/// rebuilt with it. Off the main thread: it writes a file and talks to the keychain.
 #[tauri::command]
 #[specta::specta]
-pub fn set_proxy(state: State<'_, AppState>, proxy: ProxyChoice) -> AppResult<SettingsView> {
-    let result = (|| {
-        if let ProxyChoice::Manual { url } = &proxy {
-            let parsed = url::Url::parse(url.trim()).map_err(|e| {
-                let mut error = AppError::new(
-                    "invalid_input",
-                    format!("The proxy URL is not valid ({e})."),
-                );
-                error.fields.push(crate::error::FieldErrorView {
-                    field: "proxy".into(),
-                    message: error.message.clone(),
-                });
-                error
-            })?;
-            if !matches!(parsed.scheme(), "http" | "https" | "socks5" | "socks5h") {
-                return Err(AppError::new(
-                    "invalid_input",
-                    "The proxy URL must start with http://, https:// or socks5://.",
-                ));
-            }
-        }
-        state.set_proxy(proxy)?;
+pub async fn set_proxy(app: AppHandle, proxy: ProxyChoice) -> AppResult<SettingsView> {
+    super::off_main_thread(&app, move |state| {
+        let status = state.app_settings.set_proxy(proxy.into())?;
         if let Some(active) = state.active_opt().filter(|a| !a.sandbox) {
-            activate(&state, &active.profile)?;
+            activate(state, &active.profile)?;
         }
-        Ok(SettingsView {
-            proxy: state.proxy(),
-        })
-    })();
-    track(&state, result)
+        Ok(status.into())
+    })
+    .await
 }
 
 /// A support report: versions, OS, connection, recent errors with request ids. No secret.
 #[tauri::command]
 #[specta::specta]
-pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> AppResult<String> {
+pub async fn diagnostics(app: AppHandle) -> AppResult<String> {
+    let paths = app.clone();
+    super::off_main_thread(&app, move |state| Ok(report(&paths, state))).await
+}
+
+fn report(app: &AppHandle, state: &AppState) -> String {
     let mut report = String::new();
     let mut line = |text: String| {
         report.push_str(&text);
@@ -281,16 +281,18 @@ pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> AppResult<Stri
     }
     line(format!(
         "Proxy: {}",
-        match state.proxy() {
-            ProxyChoice::System => "system".to_owned(),
-            ProxyChoice::None => "none".to_owned(),
-            ProxyChoice::Manual { url } => format!(
+        match state.app_settings.proxy().map(|s| s.proxy) {
+            Ok(Proxy::System) => "system".to_owned(),
+            Ok(Proxy::None) => "none".to_owned(),
+            // The host only: no user name, no password.
+            Ok(Proxy::Manual { url }) => format!(
                 "manual ({})",
                 url::Url::parse(&url)
                     .ok()
                     .and_then(|u| u.host_str().map(str::to_owned))
                     .unwrap_or_default()
             ),
+            Err(error) => format!("unreadable ({})", error.kind()),
         }
     ));
     line(format!("Settings: {}", state.store.dir().display()));
@@ -310,5 +312,5 @@ pub fn diagnostics(app: AppHandle, state: State<'_, AppState>) -> AppResult<Stri
                 .unwrap_or_default()
         ));
     }
-    Ok(report)
+    report
 }

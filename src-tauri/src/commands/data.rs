@@ -8,7 +8,10 @@ use crate::error::AppResult;
 use crate::state::{Active, AppState};
 use ccs_api::{ContractDetail, NewContract, NewUser};
 use ccs_core::settings::parse_contract;
-use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
+use ccs_core::validate::{
+    contract_with_normalized_phones, normalize_phone, parse_civility, validate_new_contract,
+    validate_new_user, with_normalized_phones, FieldError,
+};
 use ccs_core::CoreError;
 use serde_json::Value;
 use tauri::{AppHandle, State};
@@ -134,9 +137,11 @@ pub async fn create_user(
         if !problems.is_empty() {
             return Err(invalid(problems).into());
         }
+        // Phones go in the one form the server reads, the form's preview (`phone_as_sent`) shows.
+        let new = with_normalized_phones(new);
         let created = state.active()?.client.create_user(&contract, &new).await?;
         Ok(CreatedUserView {
-            login: created.user.login,
+            login: created.user.login.or(Some(new.login)),
             email: created.user.email,
             already_existed: created.already_existed,
         })
@@ -180,9 +185,27 @@ pub async fn create_contract(
         if !problems.is_empty() {
             return Err(invalid(problems).into());
         }
+        let new = contract_with_normalized_phones(new);
         let created = state.active()?.client.create_contract(&new).await?;
-        Ok(detail_view(&created))
+        Ok(match &created.contract {
+            Some(detail) => detail_view(detail),
+            // Created, but the answer did not say as what: no id to show (refresh the list).
+            None => ContractDetailView {
+                id: String::new(),
+                name: new.contract_name.clone(),
+                fields: Vec::new(),
+            },
+        })
     }
     .await;
     track(&state, result)
+}
+
+/// A phone number as it will be sent (core's rule, so the form shows exactly what goes out: no copy
+/// of the rule in TypeScript). Pure and instant, but async like every command (none runs on the
+/// main thread).
+#[tauri::command]
+#[specta::specta]
+pub async fn phone_as_sent(text: String) -> String {
+    normalize_phone(&text)
 }

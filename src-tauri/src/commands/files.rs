@@ -5,14 +5,19 @@
 
 use super::documents::chosen_documents;
 use super::track;
-use crate::dto::{BulkFileView, BulkOutcome, BulkProgress, DocumentChoice, SaveOutcome};
+use crate::dto::{
+    BulkFileView, BulkOutcome, BulkProgress, DocumentChoice, OpenOutcome, SaveOutcome,
+    SaveProgressEvent,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::DocumentId;
-use ccs_core::bulk::{download_documents as bulk_download, BulkEvent, BulkRequest, FileStatus};
+use ccs_core::bulk::{download_documents as bulk_download, BulkEvent, BulkRequest};
 use ccs_core::naming::safe_file_name;
-use ccs_core::save::save_document;
+use ccs_core::opening::may_open;
+use ccs_core::save::{save_document, SaveProgress};
 use ccs_core::settings::parse_contract;
+use ccs_core::CoreError;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -57,8 +62,44 @@ pub async fn download_document(
         let target = path
             .into_path()
             .map_err(|e| AppError::new("dialog", e.to_string()))?;
-        let saved =
-            save_document(&active.client, &contract, &document, &target, &mut |_| {}).await?;
+        if let Some(folder) = target.parent() {
+            // Before the first byte: a save killed with the app leaves its `.part` here, and the
+            // next start cleans the folders recorded.
+            state.app_settings.remember_save_folder(folder)?;
+        }
+        let cancel = state.begin_save();
+        let started = Instant::now();
+        let last_emit = AtomicU64::new(0);
+        let progress = |p: SaveProgress| {
+            let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let due = now.saturating_sub(last_emit.load(Ordering::Relaxed))
+                >= PROGRESS_INTERVAL.as_millis() as u64;
+            if due || p.total == Some(p.bytes_done) {
+                last_emit.store(now, Ordering::Relaxed);
+                let event = SaveProgressEvent {
+                    bytes_done: p.bytes_done,
+                    bytes_total: p.total,
+                };
+                if let Err(error) = event.emit(&app) {
+                    tracing::warn!(%error, "could not send progress to the window");
+                }
+            }
+        };
+        let saved = save_document(
+            &active.client,
+            &contract,
+            &document,
+            &target,
+            &progress,
+            cancel,
+        )
+        .await;
+        state.end_save();
+        let saved = match saved {
+            Ok(saved) => saved,
+            Err(CoreError::Cancelled) => return Ok(SaveOutcome::Stopped),
+            Err(error) => return Err(error.into()),
+        };
         state.remember_saved(saved.path.clone());
         Ok(SaveOutcome::Saved {
             path: saved.path.display().to_string(),
@@ -98,6 +139,10 @@ pub async fn download_documents(
             .into_path()
             .map_err(|e| AppError::new("dialog", e.to_string()))?;
         let cancel = state.begin_bulk()?;
+        if let Err(error) = state.app_settings.remember_save_folder(&folder) {
+            state.end_bulk();
+            return Err(error.into());
+        }
         let started = Instant::now();
         let last_emit = AtomicU64::new(0);
         let bytes_total = documents
@@ -159,17 +204,17 @@ pub async fn download_documents(
                 if let Some(path) = &f.path {
                     state.remember_saved(path.clone());
                 }
+                if let Some(path) = &f.kept_path {
+                    state.remember_saved(path.clone());
+                }
                 BulkFileView {
                     id: f.id.to_string(),
                     path: f.path.as_ref().map(|p| p.display().to_string()),
                     bytes: f.bytes as f64,
-                    status: match f.status {
-                        FileStatus::Saved => "saved",
-                        FileStatus::Skipped => "skipped",
-                        FileStatus::Failed => "failed",
-                    }
-                    .to_owned(),
+                    status: f.status.into(),
+                    error_code: f.error.as_ref().map(|e| e.code.clone()),
                     error: f.error.as_ref().map(|e| e.message.clone()),
+                    kept_path: f.kept_path.as_ref().map(|p| p.display().to_string()),
                 }
             })
             .collect();
@@ -179,7 +224,9 @@ pub async fn download_documents(
         Ok(Some(BulkOutcome {
             saved: count(summary.saved),
             skipped: count(summary.skipped),
+            changed_locally_kept: count(summary.changed_locally_kept),
             failed: count(summary.failed),
+            warnings: summary.warnings.iter().map(|w| w.message.clone()).collect(),
             cancelled: summary.cancelled,
             folder: folder_path.display().to_string(),
             files,
@@ -197,6 +244,14 @@ pub fn cancel_downloads(state: State<'_, AppState>) -> AppResult<()> {
     Ok(())
 }
 
+/// Cancels the running single save (its temporary file is removed; the chosen file is untouched).
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_save(state: State<'_, AppState>) -> AppResult<()> {
+    state.cancel_save();
+    Ok(())
+}
+
 fn saved_path(state: &AppState, path: &str) -> AppResult<PathBuf> {
     let path = PathBuf::from(path);
     if state.was_saved(&path) {
@@ -209,26 +264,43 @@ fn saved_path(state: &AppState, path: &str) -> AppResult<PathBuf> {
     }
 }
 
-/// Opens a file this app saved with the system's default application.
+/// Opens a file this app saved with the system's default application — if it is a kind of document
+/// this API serves. Anything else (the server named the file; it could be `.exe` or `.desktop`) is
+/// shown in its folder instead, and the answer says so. Off the main thread: it starts a program.
 #[tauri::command]
 #[specta::specta]
-pub fn open_path(app: AppHandle, state: State<'_, AppState>, path: String) -> AppResult<()> {
-    let result = saved_path(&state, &path).and_then(|p| {
-        app.opener()
-            .open_path(p.display().to_string(), None::<&str>)
-            .map_err(|e| AppError::new("open", e.to_string()))
-    });
-    track(&state, result)
+pub async fn open_path(app: AppHandle, path: String) -> AppResult<OpenOutcome> {
+    let opener = app.clone();
+    super::off_main_thread(&app, move |state| {
+        let path = saved_path(state, &path)?;
+        if may_open(&path) {
+            opener
+                .opener()
+                .open_path(path.display().to_string(), None::<&str>)
+                .map_err(|e| AppError::new("open", e.to_string()))?;
+            Ok(OpenOutcome::Opened)
+        } else {
+            tracing::info!("a saved file of a kind not opened directly was shown in its folder");
+            reveal(&opener, path)?;
+            Ok(OpenOutcome::ShownInFolder)
+        }
+    })
+    .await
 }
 
-/// Shows a file this app saved in its folder.
+/// Shows a file this app saved in its folder (off the main thread: it starts the file manager).
 #[tauri::command]
 #[specta::specta]
-pub fn reveal_path(app: AppHandle, state: State<'_, AppState>, path: String) -> AppResult<()> {
-    let result = saved_path(&state, &path).and_then(|p| {
-        app.opener()
-            .reveal_item_in_dir(p)
-            .map_err(|e| AppError::new("open", e.to_string()))
-    });
-    track(&state, result)
+pub async fn reveal_path(app: AppHandle, path: String) -> AppResult<()> {
+    let opener = app.clone();
+    super::off_main_thread(&app, move |state| {
+        reveal(&opener, saved_path(state, &path)?)
+    })
+    .await
+}
+
+fn reveal(app: &AppHandle, path: PathBuf) -> AppResult<()> {
+    app.opener()
+        .reveal_item_in_dir(path)
+        .map_err(|e| AppError::new("open", e.to_string()))
 }

@@ -3,12 +3,13 @@
 use super::{off_main_thread, track};
 use crate::dto::{ImportOutcome, ProfileInput, ProfileView, SecretStatusView};
 use crate::error::{AppError, AppResult, FieldErrorView};
-use crate::state::{AppState, SANDBOX_PROFILE};
+use crate::state::AppState;
 use ccs_api::{parse_base_url, SecretString};
 use ccs_core::import::import_postman_environment;
-use ccs_core::profiles::{check_profile_name, Profile};
-use ccs_core::secrets::SecretKind;
+use ccs_core::profile_edit;
+use ccs_core::profiles::{check_profile_name, Profile, DEMO_PROFILE};
 use ccs_core::settings::parse_contract;
+use ccs_core::CoreError;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -23,7 +24,7 @@ pub fn view(state: &AppState, profile: Profile, default: Option<&str>) -> Profil
         });
     ProfileView {
         is_default: default == Some(profile.name.as_str()),
-        is_sandbox: profile.name == SANDBOX_PROFILE,
+        is_sandbox: profile.name == DEMO_PROFILE,
         secrets: SecretStatusView {
             client_secret: secrets.client_secret,
             api_key: secrets.api_key,
@@ -74,11 +75,16 @@ pub async fn save_profile(app: AppHandle, input: ProfileInput) -> AppResult<Prof
 fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
     let name = input.name.trim().to_owned();
     let mut fields = Vec::new();
-    if check_profile_name(&name).is_err() {
-        fields.push(field(
+    match check_profile_name(&name) {
+        Ok(()) => {}
+        Err(CoreError::ReservedProfileName { .. }) => fields.push(field(
+            "name",
+            "\"Demo\" is the demo's profile; choose another name.",
+        )),
+        Err(_) => fields.push(field(
             "name",
             "Use 1 to 64 letters, digits, '.', '_' or '-'.",
-        ));
+        )),
     }
     if input.client_id.trim().is_empty() {
         fields.push(field("clientId", "The client id is required."));
@@ -124,27 +130,28 @@ fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
         client_id: Some(input.client_id.trim().to_owned()),
         default_contract: contract,
     };
+    let secret = secret.map(SecretString::from);
+    let key = key.map(SecretString::from);
     match input.original_name.as_deref() {
-        None => state.store.add(&profile)?,
+        None => {
+            // The fields check above has refused a new profile without both secrets.
+            let (Some(secret), Some(key)) = (&secret, &key) else {
+                return Err(AppError::new(
+                    "invalid_input",
+                    "A new profile needs its client secret and API key.",
+                ));
+            };
+            profile_edit::add(&state.store, &state.keychain, &profile, secret, key)?;
+        }
         Some(original) => {
             if original != name {
-                state.store.rename(original, &name)?;
-                state.keychain.rename_profile(original, &name)?;
+                profile_edit::rename(&state.store, &state.keychain, original, &name)?;
                 state.clear_active_if(original);
             }
-            state.store.update(&profile)?;
+            // A new client id or host drops the kept token (core's rule, the same as `ccs`).
+            profile_edit::update(&state.store, &state.keychain, &profile)?;
+            profile_edit::store_secrets(&state.keychain, &name, secret.as_ref(), key.as_ref())?;
         }
-    }
-    if let Some(secret) = secret {
-        state
-            .keychain
-            .set(&name, SecretKind::ClientSecret, &SecretString::from(secret))?;
-        state.keychain.delete(&name, SecretKind::AccessToken)?;
-    }
-    if let Some(key) = key {
-        state
-            .keychain
-            .set(&name, SecretKind::ApiKey, &SecretString::from(key))?;
     }
     state.clear_active_if(&name);
     let default = state.store.default_name()?;
@@ -156,23 +163,18 @@ fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
 #[specta::specta]
 pub async fn remove_profile(app: AppHandle, name: String) -> AppResult<()> {
     off_main_thread(&app, move |state| {
-        state.store.require(&name)?;
-        state.keychain.remove_profile(&name)?;
-        state.store.remove(&name)?;
+        profile_edit::remove(&state.store, &state.keychain, &name)?;
         state.clear_active_if(&name);
         Ok(())
     })
     .await
 }
 
-/// Makes a profile the default.
+/// Makes a profile the default (the profiles file is written off the main thread).
 #[tauri::command]
 #[specta::specta]
-pub fn set_default_profile(state: State<'_, AppState>, name: String) -> AppResult<()> {
-    track(
-        &state,
-        state.store.set_default(&name).map_err(AppError::from),
-    )
+pub async fn set_default_profile(app: AppHandle, name: String) -> AppResult<()> {
+    off_main_thread(&app, move |state| Ok(state.store.set_default(&name)?)).await
 }
 
 /// Creates a profile from a Postman environment chosen in the native open dialog; `None` when the

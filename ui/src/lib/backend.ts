@@ -33,12 +33,14 @@ export type DocumentsLoaded = Ok<Commands["loadDocuments"]>;
 export type DocumentRowsView = Ok<Commands["documentRows"]>;
 export type DocumentView = DocumentRowsView["rows"][number];
 export type SaveOutcome = Ok<Commands["downloadDocument"]>;
+export type OpenOutcome = Ok<Commands["openPath"]>;
 export type BulkOutcome = NonNullable<Ok<Commands["downloadDocuments"]>>;
 export type BulkFileView = BulkOutcome["files"][number];
 export type CreatedUserView = Ok<Commands["createUser"]>;
 export type SettingsView = Ok<Commands["getSettings"]>;
 export type ProxyChoice = SettingsView["proxy"];
 export type BulkProgress = Parameters<Parameters<typeof events.bulkProgress.listen>[0]>[0]["payload"];
+export type SaveProgress = Parameters<Parameters<typeof events.saveProgressEvent.listen>[0]>[0]["payload"];
 export type TokenState = Parameters<Parameters<typeof events.tokenState.listen>[0]>[0]["payload"];
 
 // What the UI sends: every field present (null for "none"), civility as one of the two values.
@@ -96,6 +98,17 @@ export const downloadDocument = (contract: string, documentId: string, suggested
 export const downloadDocuments = (contract: string, choice: DocumentChoice, zipped: boolean): Promise<BulkOutcome | null> =>
   unwrap(commands.downloadDocuments(contract, choice, zipped));
 export const cancelDownloads = (): Promise<null> => unwrap(commands.cancelDownloads());
+/** Stops the running single save: nothing is left under the chosen name, nor a temporary file. */
+export const cancelSave = (): Promise<null> => unwrap(commands.cancelSave());
+
+/** Calls `handler` on each single-save progress event until the returned function is called. */
+export async function onSaveProgress(handler: (progress: SaveProgress) => void): Promise<() => void> {
+  try {
+    return await events.saveProgressEvent.listen((event) => handler(event.payload));
+  } catch (thrown) {
+    throw asFailure(thrown);
+  }
+}
 
 /** Calls `handler` on each bulk-download progress event until the returned function is called. */
 export async function onBulkProgress(handler: (progress: BulkProgress) => void): Promise<() => void> {
@@ -120,12 +133,15 @@ export const createUser = (contract: string, user: NewUserInput): Promise<Create
   unwrap(commands.createUser(contract, user));
 export const createContract = (input: NewContractInput): Promise<ContractDetailView> =>
   unwrap(commands.createContract(input));
+/** A phone number as the app will send it (the rule is Rust's). */
+export const phoneAsSent = (text: string): Promise<string> => commands.phoneAsSent(text);
 
 // Settings and support.
 export const getSettings = (): Promise<SettingsView> => unwrap(commands.getSettings());
 export const setProxy = (proxy: ProxyChoice): Promise<SettingsView> => unwrap(commands.setProxy(proxy));
-/** Opens a file this app saved, with the system's default application. */
-export const openPath = (path: string): Promise<null> => unwrap(commands.openPath(path));
+/** Opens a file this app saved with the system's default application, or (a kind of file this API
+ * does not serve: its name came from the server) shows it in its folder instead. */
+export const openPath = (path: string): Promise<OpenOutcome> => unwrap(commands.openPath(path));
 /** Shows a file this app saved in its folder. */
 export const revealPath = (path: string): Promise<null> => unwrap(commands.revealPath(path));
 export const diagnostics = (): Promise<string> => unwrap(commands.diagnostics());

@@ -22,6 +22,11 @@ export function skippedFiles(outcome: BulkOutcome): BulkFileView[] {
   return outcome.files.filter((file) => file.status === "skipped");
 }
 
+/** The files changed in the folder since they were saved: kept as they are, the fresh copy beside. */
+export function keptFiles(outcome: BulkOutcome): BulkFileView[] {
+  return outcome.files.filter((file) => file.status === "changedLocallyKept");
+}
+
 /** The kind of summary: all good, some failed, or stopped by the person. */
 export function outcomeTone(outcome: BulkOutcome): "success" | "warning" | "error" {
   if (outcome.failed > 0) return outcome.saved + outcome.skipped > 0 ? "warning" : "error";

@@ -39,12 +39,15 @@ const entries: Readonly<Record<string, Entry>> = {
   timeout: { title: "error.timeout.title", hint: "error.network.hint" },
   incomplete_download: { title: "error.incompleteDownload.title", hint: "error.incompleteDownload.hint" },
   unexpected_response: { title: "error.unexpectedResponse.title", hint: "error.support.hint" },
+  outcome_unknown: { title: "error.outcomeUnknown.title", hint: "error.outcomeUnknown.hint", showDetail: true },
+  folder_in_use: { title: "error.folderInUse.title", hint: "error.folderInUse.hint" },
   invalid_config: { title: "error.invalidConfig.title", hint: "error.invalidConfig.hint", showDetail: true },
   write: { title: "error.write.title", hint: "error.write.hint", showDetail: true },
   invalid_input: { title: "error.invalidInput.title", hint: "error.invalidInput.hint" },
   profile_not_found: { title: "error.profileNotFound.title", hint: "error.profileNotFound.hint" },
   profile_exists: { title: "error.profileExists.title", hint: "error.profileExists.hint" },
   invalid_profile_name: { title: "error.invalidProfileName.title", hint: "error.invalidProfileName.hint" },
+  reserved_profile_name: { title: "error.invalidProfileName.title", hint: "error.reservedProfileName.hint" },
   missing_setting: { title: "error.missingSetting.title", hint: "error.missingSetting.hint", showDetail: true },
   missing_secret: { title: "error.missingSecret.title", hint: "error.missingSecret.hint" },
   keychain_unavailable: { title: "error.keychainUnavailable.title", hint: "error.keychainUnavailable.hint" },
@@ -67,6 +70,11 @@ const fallback: Entry = { title: "error.unknown.title", hint: "error.support.hin
 
 /** The codes this module knows (the test checks every one has a translated title). */
 export const knownErrorCodes: readonly string[] = Object.keys(entries);
+
+/** The translated title of an error code (a bulk save's failed file carries its code only). */
+export function errorTitle(code: string): Message {
+  return m((entries[code] ?? fallback).title);
+}
 
 /** What the banner shows for `error`. */
 export function describeError(error: AppError, context: ErrorContext = {}): ErrorView {

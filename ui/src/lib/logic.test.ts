@@ -1,7 +1,7 @@
 // The small pure helpers: form messages, contract detail labels, bulk progress, contracts merge.
 import { describe, expect, it } from "vitest";
 import type { BulkOutcome, ContractView } from "./backend";
-import { failedFiles, outcomeTone, progressPercent, skippedFiles } from "./bulk";
+import { failedFiles, keptFiles, outcomeTone, progressPercent, skippedFiles } from "./bulk";
 import { contractRow, filterContracts, fold, mergeContracts } from "./contracts";
 import { fieldLabelKey, fieldValue, groupFields, groupLabelKey } from "./detail";
 import { firstInvalid, visibleErrors, withoutField } from "./forms";
@@ -77,17 +77,21 @@ describe("bulk progress", () => {
     const outcome: BulkOutcome = {
       saved: 1,
       skipped: 1,
+      changedLocallyKept: 1,
       failed: 1,
       cancelled: false,
       folder: "/tmp/x",
+      warnings: [],
       files: [
-        { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", error: null },
-        { id: "b", path: "/tmp/x/b.pdf", bytes: 10, status: "skipped", error: null },
-        { id: "c", path: null, bytes: 0, status: "failed", error: "timeout" },
+        { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", errorCode: null, error: null, keptPath: null },
+        { id: "b", path: "/tmp/x/b.pdf", bytes: 10, status: "skipped", errorCode: null, error: null, keptPath: null },
+        { id: "c", path: null, bytes: 0, status: "failed", errorCode: "timeout", error: "timeout", keptPath: null },
+        { id: "d", path: "/tmp/x/d (2).pdf", bytes: 10, status: "changedLocallyKept", errorCode: null, error: null, keptPath: "/tmp/x/d.pdf" },
       ],
     };
     expect(failedFiles(outcome).map((f) => f.id)).toEqual(["c"]);
     expect(skippedFiles(outcome).map((f) => f.id)).toEqual(["b"]);
+    expect(keptFiles(outcome).map((f) => f.id)).toEqual(["d"]);
     expect(outcomeTone(outcome)).toBe("warning");
     expect(outcomeTone({ ...outcome, saved: 0, skipped: 0 })).toBe("error");
     expect(outcomeTone({ ...outcome, failed: 0 })).toBe("success");

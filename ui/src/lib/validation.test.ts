@@ -145,7 +145,7 @@ describe("login", () => {
 });
 
 describe("phones", () => {
-  it.each(["+33612345678", "06 12 34 56 78", "01.23.45.67.89", "+1-202-555-0143", "12345678"])("accepts %s", (ok) => {
+  it.each(["+33612345678", "06 12 34 56 78", "01.23.45.67.89", "+1-202-555-0143", "12345678", "+33 (0)6 12 34 56 78"])("accepts %s", (ok) => {
     expect(userErrors((u) => (u.fixPhone = ok))).toEqual([]);
   });
 
@@ -153,7 +153,8 @@ describe("phones", () => {
     ["1234567", "8 to 15 digits (found 7)"],
     ["+1234567890123456", "8 to 15 digits (found 16)"],
     ["06  12 34 56 78", "digits only"],
-    ["(0)6 12 34 56 78", "digits only"],
+    ["(0)6 (1)2 34 56 78", "digits only"],
+    ["(06 12 34 56 78", "digits only"],
     ["06 12 34 56 7a", "digits only"],
     ["33+612345678", "digits only"],
     ["-0612345678", "digits only"],
@@ -230,6 +231,7 @@ describe("profile settings", () => {
       "\"my work\" cannot be a profile name: use 1 to 64 letters, digits, '.', '_' or '-'.",
     );
     expect(checkProfileName("x".repeat(65))).not.toBeNull();
+    expect(render("en", checkProfileName("demo")!)).toContain("demo's own profile name");
   });
 
   it("checks contract ids as ContractId::parse does", () => {

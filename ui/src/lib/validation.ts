@@ -106,7 +106,8 @@ function checkLogin(field: string, value: string, out: FieldProblem[]): void {
 
 /**
  * An optional phone number: + and 8–15 digits, or 8–15 national digits, with single spaces, dots or
- * dashes between digits. `null` means "not given"; the forms send null for an empty box.
+ * dashes between digits and one group in brackets (`+33 (0)6 …`), as `check_phone` in validate.rs.
+ * `null` means "not given"; the forms send null for an empty box.
  */
 function checkPhone(field: string, value: string | null, out: FieldProblem[]): void {
   if (value === null) return;
@@ -116,7 +117,10 @@ function checkPhone(field: string, value: string | null, out: FieldProblem[]): v
     return;
   }
   const body = text.startsWith("+") ? text.slice(1) : text;
-  const wellFormed = body.split(/[ .-]/).every((group) => /^[0-9]+$/.test(group));
+  const groups = body.split(/[ .-]/);
+  const wellFormed =
+    groups.every((group) => /^[0-9]+$/.test(group) || /^\([0-9]+\)[0-9]*$/.test(group)) &&
+    groups.filter((group) => group.startsWith("(")).length <= 1;
   if (!wellFormed) {
     out.push({ field, message: m("validation.phone.format") });
     return;
@@ -195,7 +199,9 @@ export function parseYearMonth(input: string): MonthResult {
 /** A profile name as `check_profile_name` allows it: it becomes part of keychain entry names. */
 export function checkProfileName(name: string): Message | null {
   const ok = name.length > 0 && name.length <= PROFILE_NAME_MAX && /^[A-Za-z0-9._-]+$/.test(name);
-  return ok ? null : name === "" ? m("validation.required") : m("validation.profileName", { name });
+  if (!ok) return name === "" ? m("validation.required") : m("validation.profileName", { name });
+  // The demo's profile (`DEMO_PROFILE` in crates/core/src/profiles.rs), rewritten at each demo start.
+  return name.toLowerCase() === "demo" ? m("validation.profileNameReserved", { name }) : null;
 }
 
 /** A contract id as `ContractId::parse` reads it: OCB and 7 digits (a lower-case prefix is fine). */

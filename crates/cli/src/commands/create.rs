@@ -3,10 +3,13 @@
 use crate::args::{NewContractArgs, NewUserArgs};
 use crate::commands::session;
 use crate::exit;
-use crate::output::print_json;
+use crate::output::{print_json, sanitize_line};
 use crate::Context;
 use ccs_api::{NewContract, NewUser};
-use ccs_core::validate::{parse_civility, validate_new_contract, validate_new_user, FieldError};
+use ccs_core::validate::{
+    contract_with_normalized_phones, parse_civility, validate_new_contract, validate_new_user,
+    with_normalized_phones, FieldError,
+};
 use ccs_core::CoreError;
 
 fn io(source: std::io::Error) -> CoreError {
@@ -39,6 +42,8 @@ pub async fn user(context: &Context, args: NewUserArgs) -> Result<u8, CoreError>
         problems.extend(fields);
     }
     refuse(problems)?;
+    // Phones go in the one form the server reads (`+33612345678`), whatever was typed.
+    let user = with_normalized_phones(user);
     let session = session(context, true).await?;
     let contract = session.connection.require_contract()?;
     let created = session.client.create_user(&contract, &user).await?;
@@ -46,7 +51,12 @@ pub async fn user(context: &Context, args: NewUserArgs) -> Result<u8, CoreError>
     if context.out.json {
         print_json(&created).map_err(io)?;
     } else {
-        let login = created.user.login.clone().unwrap_or_default();
+        // The login comes from the server: shown without its control characters.
+        let login = created
+            .user
+            .login
+            .as_deref()
+            .map_or_else(|| user.login.clone(), |l| sanitize_line(l).into_owned());
         if created.already_existed {
             println!(
                 "{} already had a login; it is kept: {login} (now on contract {contract})",
@@ -89,22 +99,27 @@ pub async fn contract(context: &Context, args: NewContractArgs) -> Result<u8, Co
         problems.extend(fields);
     }
     refuse(problems)?;
+    let contract = contract_with_normalized_phones(contract);
     let session = session(context, true).await?;
     let created = session.client.create_contract(&contract).await?;
     session.keep_token().await;
-    if context.out.json {
-        print_json(&created).map_err(io)?;
-    } else {
-        println!(
+    match (&created.contract, context.out.json) {
+        (Some(detail), true) => print_json(detail).map_err(io)?,
+        (None, true) => print_json(&created).map_err(io)?,
+        (Some(detail), false) => println!(
             "Contract {} \"{}\" created{}.",
-            created.id,
-            created.name,
-            created
+            sanitize_line(&detail.id.to_string()),
+            sanitize_line(&detail.name),
+            detail
                 .status
                 .as_deref()
-                .map(|s| format!(" (status {s})"))
+                .map(|s| format!(" (status {})", sanitize_line(s)))
                 .unwrap_or_default()
-        );
+        ),
+        (None, false) => println!(
+            "Contract \"{}\" created; the server's answer did not give its id: see `ccs contracts`.",
+            contract.contract_name
+        ),
     }
     Ok(exit::OK)
 }

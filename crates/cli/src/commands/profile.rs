@@ -2,13 +2,13 @@
 
 use crate::args::ProfileCommand;
 use crate::exit;
-use crate::output::{print_json, print_table};
+use crate::output::{print_json, print_table, sanitize_line};
 use crate::prompt::read_secrets;
 use crate::Context;
 use ccs_api::parse_base_url;
 use ccs_core::import::import_postman_environment;
+use ccs_core::profile_edit;
 use ccs_core::profiles::{check_profile_name, Profile};
-use ccs_core::secrets::SecretKind;
 use ccs_core::settings::parse_contract;
 use ccs_core::CoreError;
 use serde_json::json;
@@ -28,13 +28,7 @@ pub async fn run(context: &Context, command: ProfileCommand) -> Result<u8, CoreE
             stdin,
         } => set(context, &name, client_id, secrets, stdin),
         ProfileCommand::Rename { old, new } => {
-            context.store.require(&old)?;
-            check_profile_name(&new)?;
-            if context.store.get(&new)?.is_some() {
-                return Err(CoreError::ProfileExists { name: new });
-            }
-            context.keychain.rename_profile(&old, &new)?;
-            context.store.rename(&old, &new)?;
+            profile_edit::rename(&context.store, &context.keychain, &old, &new)?;
             done(
                 context,
                 &format!("Profile \"{old}\" is now \"{new}\"."),
@@ -44,9 +38,7 @@ pub async fn run(context: &Context, command: ProfileCommand) -> Result<u8, CoreE
         ProfileCommand::List => list(context),
         ProfileCommand::Show { name } => show(context, &name),
         ProfileCommand::Remove { name } => {
-            context.store.require(&name)?;
-            context.keychain.remove_profile(&name)?;
-            context.store.remove(&name)?;
+            profile_edit::remove(&context.store, &context.keychain, &name)?;
             done(
                 context,
                 &format!("Profile \"{name}\" and its keychain entries are removed."),
@@ -71,14 +63,21 @@ pub async fn run(context: &Context, command: ProfileCommand) -> Result<u8, CoreE
             if context.out.json {
                 print_json(&report).map_err(io)?;
             } else {
+                // Names of keys come from the imported file: shown without control characters.
                 println!(
                     "Profile \"{}\" created from {}.",
                     report.profile,
                     file.display()
                 );
-                println!("Imported: {}", list_or_none(&report.imported));
-                println!("Still to fill in: {}", list_or_none(&report.to_fill_in));
-                println!("Ignored: {}", list_or_none(&report.ignored));
+                println!(
+                    "Imported: {}",
+                    sanitize_line(&list_or_none(&report.imported))
+                );
+                println!(
+                    "Still to fill in: {}",
+                    sanitize_line(&list_or_none(&report.to_fill_in))
+                );
+                println!("Ignored: {}", sanitize_line(&list_or_none(&report.ignored)));
                 println!(
                     "Next: ccs profile set {} --client-id ID --secrets   (and --contract ID if needed)",
                     report.profile
@@ -166,30 +165,12 @@ fn add(context: &Context, name: String, client_id: String, stdin: bool) -> Resul
         client_id: Some(client_id),
         default_contract,
     };
-    store_secrets(context, &name, &secret, &key)?;
-    if let Err(error) = context.store.add(&profile) {
-        let _ = context.keychain.remove_profile(&name);
-        return Err(error);
-    }
+    profile_edit::add(&context.store, &context.keychain, &profile, &secret, &key)?;
     done(
         context,
         &format!("Profile \"{name}\" added; its client secret and API key are in the OS keychain. Try `ccs auth check`."),
         json!({ "added": name }),
     )
-}
-
-fn store_secrets(
-    context: &Context,
-    name: &str,
-    secret: &ccs_api::SecretString,
-    key: &ccs_api::SecretString,
-) -> Result<(), CoreError> {
-    context
-        .keychain
-        .set(name, SecretKind::ClientSecret, secret)?;
-    context.keychain.set(name, SecretKind::ApiKey, key)?;
-    // A token fetched with the old secrets must not outlive them.
-    context.keychain.delete(name, SecretKind::AccessToken)
 }
 
 fn set(
@@ -209,7 +190,6 @@ fn set(
     if let Some(id) = client_id {
         profile.client_id = Some(id.trim().to_owned());
         changed.push("client id");
-        context.keychain.delete(name, SecretKind::AccessToken)?;
     }
     if host.is_some() {
         profile.host = host;
@@ -225,7 +205,7 @@ fn set(
     }
     if secrets {
         let (secret, key) = read_secrets(stdin)?;
-        store_secrets(context, name, &secret, &key)?;
+        profile_edit::store_secrets(&context.keychain, name, Some(&secret), Some(&key))?;
         changed.push("client secret and API key");
     }
     if changed.is_empty() {
@@ -234,7 +214,8 @@ fn set(
             "nothing to change: give --client-id, --host, --oauth-host, --contract or --secrets",
         ));
     }
-    context.store.update(&profile)?;
+    // A new client id or host makes the kept token a stranger's: core drops it.
+    profile_edit::update(&context.store, &context.keychain, &profile)?;
     done(
         context,
         &format!("Profile \"{name}\": updated {}.", changed.join(", ")),

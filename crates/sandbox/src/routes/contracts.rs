@@ -8,7 +8,7 @@ use axum::Json;
 use rand::Rng;
 use std::sync::PoisonError;
 
-use super::{authorize, body, contract_header, enter, respond};
+use super::{authorize, body, contract_header, created_answer, enter, respond};
 use crate::counters::Route;
 use crate::data::contracts::{fresh_contract_id, Contact, Contract, Customer, Offer, OFFER_NAME};
 use crate::data::dates::{rfc3339, unix_secs};
@@ -66,10 +66,15 @@ pub(crate) async fn create(
 ) -> Response {
     respond(
         async {
-            enter(&state, Route::CreateContract).await?;
+            let verdict = enter(&state, Route::CreateContract).await?;
             authorize(&state, &headers)?;
+            lock(&state.last_create_bodies).insert(Route::CreateContract, raw.to_vec());
             let contract = new_contract(&state, &raw)?;
-            Ok((StatusCode::CREATED, Json(contract)).into_response())
+            let answer = created_answer(StatusCode::CREATED, &contract, verdict.create_answer);
+            if !verdict.answer_delay.is_zero() {
+                tokio::time::sleep(verdict.answer_delay).await;
+            }
+            Ok(answer)
         }
         .await,
     )

@@ -3,12 +3,11 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use rand::Rng;
 use std::sync::PoisonError;
 
-use super::{authorize, body, enter, respond};
+use super::{authorize, body, created_answer, enter, respond};
 use crate::auth::is_contract_id;
 use crate::counters::Route;
 use crate::errors::ApiError;
@@ -26,7 +25,7 @@ pub(crate) async fn create(
 ) -> Response {
     respond(
         async {
-            enter(&state, Route::CreateUser).await?;
+            let verdict = enter(&state, Route::CreateUser).await?;
             authorize(&state, &headers)?;
             if !is_contract_id(&contract_id) {
                 return Err(ApiError::new(
@@ -46,6 +45,7 @@ pub(crate) async fn create(
                     "This API key may not access contract {contract_id}."
                 )));
             }
+            lock(&state.last_create_bodies).insert(Route::CreateUser, raw.to_vec());
             let map = body::object(&raw)?;
             body::all_present(&map, &REQUIRED)?;
             let civility = body::required(&map, "civility")?;
@@ -59,25 +59,33 @@ pub(crate) async fn create(
             body::optional(&map, "fixPhone")?;
             body::optional(&map, "mobilePhone")?;
 
-            let mut users = lock(&state.users);
-            let key = email.to_lowercase();
-            if let Some(existing) = users.get(&key) {
-                let mut user = existing.clone();
-                user.contract_id = contract_id;
-                return Ok((StatusCode::OK, Json(user)).into_response());
-            }
-            let id = format!("{:024x}", lock(&state.id_rng).gen::<u128>() >> 32);
-            let user = User {
-                id,
-                login,
-                email,
-                civility,
-                last_name,
-                first_name,
-                contract_id,
+            let (status, user) = {
+                let mut users = lock(&state.users);
+                let key = email.to_lowercase();
+                if let Some(existing) = users.get(&key) {
+                    let mut user = existing.clone();
+                    user.contract_id = contract_id;
+                    (StatusCode::OK, user)
+                } else {
+                    let id = format!("{:024x}", lock(&state.id_rng).gen::<u128>() >> 32);
+                    let user = User {
+                        id,
+                        login,
+                        email,
+                        civility,
+                        last_name,
+                        first_name,
+                        contract_id,
+                    };
+                    users.insert(key, user.clone());
+                    (StatusCode::CREATED, user)
+                }
             };
-            users.insert(key, user.clone());
-            Ok((StatusCode::CREATED, Json(user)).into_response())
+            let answer = created_answer(status, &user, verdict.create_answer);
+            if !verdict.answer_delay.is_zero() {
+                tokio::time::sleep(verdict.answer_delay).await;
+            }
+            Ok(answer)
         }
         .await,
     )
