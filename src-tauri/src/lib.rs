@@ -13,38 +13,19 @@ use state::AppState;
 use tauri::Manager;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
+include!("command_list.rs");
+
+/// `collect_commands!` over the list of `command_list.rs`.
+macro_rules! collect_app_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        collect_commands![$(commands::$module::$command),*]
+    };
+}
+
 /// Every command and event the UI may use; also what `ui/src/bindings.ts` is generated from.
 pub fn specta_builder() -> Builder<tauri::Wry> {
-    use commands::{connection, data, documents, files, profiles};
     Builder::<tauri::Wry>::new()
-        .commands(collect_commands![
-            profiles::list_profiles,
-            profiles::save_profile,
-            profiles::remove_profile,
-            profiles::set_default_profile,
-            profiles::import_postman,
-            connection::start_sandbox,
-            connection::connect,
-            connection::open_start_profile,
-            connection::auth_check,
-            data::list_contracts,
-            data::contract_detail,
-            documents::load_documents,
-            documents::document_rows,
-            documents::select_documents,
-            files::download_document,
-            files::download_documents,
-            files::cancel_downloads,
-            files::cancel_save,
-            data::create_user,
-            data::create_contract,
-            data::phone_as_sent,
-            connection::get_settings,
-            connection::set_proxy,
-            files::open_path,
-            files::reveal_path,
-            connection::diagnostics,
-        ])
+        .commands(app_commands!(collect_app_commands))
         .events(collect_events![
             dto::BulkProgress,
             dto::SaveProgressEvent,

@@ -10,6 +10,7 @@ pub mod catalog;
 mod disk;
 pub mod error;
 pub mod export;
+pub mod forms;
 pub mod import;
 pub mod listed;
 pub mod manifest;

@@ -6,13 +6,10 @@ use crate::dto::{
 };
 use crate::error::AppResult;
 use crate::state::{Active, AppState};
-use ccs_api::{ContractDetail, NewContract, NewUser};
+use ccs_api::ContractDetail;
+use ccs_core::forms::{self, ContractForm, UserForm};
 use ccs_core::settings::parse_contract;
-use ccs_core::validate::{
-    contract_with_normalized_phones, normalize_phone, parse_civility, validate_new_contract,
-    validate_new_user, with_normalized_phones, FieldError,
-};
-use ccs_core::CoreError;
+use ccs_core::validate::normalize_phone;
 use serde_json::Value;
 use tauri::{AppHandle, State};
 
@@ -100,14 +97,6 @@ fn flatten(key: &str, value: &Value, out: &mut Vec<DetailField>) {
     }
 }
 
-fn invalid(fields: Vec<FieldError>) -> CoreError {
-    CoreError::InvalidInput { fields }
-}
-
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 /// Adds a user to a contract (checked first with the same rules as the form and `ccs`).
 #[tauri::command]
 #[specta::specta]
@@ -118,27 +107,16 @@ pub async fn create_user(
 ) -> AppResult<CreatedUserView> {
     let result = async {
         let contract = parse_contract(&contract)?;
-        let mut problems = Vec::new();
-        let civility = parse_civility(&user.civility)
-            .map_err(|e| problems.push(e))
-            .ok();
-        let new = NewUser {
-            civility: civility.unwrap_or(ccs_api::Civility::Mr),
-            last_name: user.last_name.trim().to_owned(),
-            first_name: user.first_name.trim().to_owned(),
-            email: user.email.trim().to_owned(),
-            login: user.login.trim().to_owned(),
-            fix_phone: non_empty(user.fix_phone),
-            mobile_phone: non_empty(user.mobile_phone),
-        };
-        if let Err(fields) = validate_new_user(&new) {
-            problems.extend(fields);
-        }
-        if !problems.is_empty() {
-            return Err(invalid(problems).into());
-        }
-        // Phones go in the one form the server reads, the form's preview (`phone_as_sent`) shows.
-        let new = with_normalized_phones(new);
+        // Read, checked and put in the form it is sent in by core, as `ccs` does.
+        let new = forms::new_user(UserForm {
+            civility: user.civility,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            email: user.email,
+            login: user.login,
+            fix_phone: user.fix_phone,
+            mobile_phone: user.mobile_phone,
+        })?;
         let created = state.active()?.client.create_user(&contract, &new).await?;
         Ok(CreatedUserView {
             login: created.user.login.or(Some(new.login)),
@@ -158,34 +136,18 @@ pub async fn create_contract(
     input: NewContractInput,
 ) -> AppResult<ContractDetailView> {
     let result = async {
-        let mut problems = Vec::new();
-        let civility = parse_civility(&input.referent_civility)
-            .map_err(|e| {
-                problems.push(FieldError {
-                    field: "referentCivility",
-                    message: e.message,
-                })
-            })
-            .ok();
-        let new = NewContract {
-            billing_account_id: input.billing_account_id.trim().to_owned(),
-            offer_code: input.offer_code.trim().to_owned(),
-            contract_name: input.contract_name.trim().to_owned(),
-            support_level: input.support_level.trim().to_owned(),
-            referent_civility: civility.unwrap_or(ccs_api::Civility::Mr),
-            referent_name: input.referent_name.trim().to_owned(),
-            referent_first_name: input.referent_first_name.trim().to_owned(),
-            referent_mail: input.referent_mail.trim().to_owned(),
-            referent_fix_phone: non_empty(input.referent_fix_phone),
-            referent_mobile_phone: non_empty(input.referent_mobile_phone),
-        };
-        if let Err(fields) = validate_new_contract(&new) {
-            problems.extend(fields);
-        }
-        if !problems.is_empty() {
-            return Err(invalid(problems).into());
-        }
-        let new = contract_with_normalized_phones(new);
+        let new = forms::new_contract(ContractForm {
+            billing_account_id: input.billing_account_id,
+            offer_code: input.offer_code,
+            contract_name: input.contract_name,
+            support_level: input.support_level,
+            referent_civility: input.referent_civility,
+            referent_name: input.referent_name,
+            referent_first_name: input.referent_first_name,
+            referent_mail: input.referent_mail,
+            referent_fix_phone: input.referent_fix_phone,
+            referent_mobile_phone: input.referent_mobile_phone,
+        })?;
         let created = state.active()?.client.create_contract(&new).await?;
         Ok(match &created.contract {
             Some(detail) => detail_view(detail),

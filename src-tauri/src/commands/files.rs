@@ -1,6 +1,7 @@
 //! Saving files: one document through the native save dialog, many through the folder picker.
 //!
-//! Why in Rust: bytes never cross IPC (style note 5). Rust shows the dialog, streams the download to a
+//! Why in Rust: a document's bytes never cross IPC (a JSON array of numbers would cost memory and
+//! time for nothing). Rust shows the dialog, streams the download to a
 //! temporary file beside the target, fsyncs and renames it, and returns only the path.
 
 use super::documents::chosen_documents;

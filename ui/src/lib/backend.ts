@@ -1,6 +1,6 @@
 // The one typed gateway between the web view and Rust. Nothing else imports the generated bindings or
 // any @tauri-apps module: components call these functions, which return the value or throw an
-// AppFailure carrying the Rust side's typed AppError (see style.md, item 6).
+// AppFailure carrying the Rust side's typed AppError (one typed gateway: docs/architecture.md, "ui").
 //
 // Why the types are derived from the command signatures instead of imported by name: tauri-specta
 // names types by serde phase (`DocumentView_Serialize` for what Rust sends, `_Deserialize` for what it
