@@ -24,6 +24,8 @@ macro_rules! app_commands {
             documents::select_documents,
             files::download_document,
             files::download_documents,
+            files::retry_documents,
+            archive::save_archive,
             files::cancel_downloads,
             files::cancel_save,
             data::create_user,

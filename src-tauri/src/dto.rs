@@ -3,6 +3,7 @@
 //! Why views and not the API types themselves: the protocol crate stays free of UI concerns, numbers
 //! are `f64`/`u32` (TypeScript has no 64-bit integers), and nothing secret has a field here at all.
 
+use ccs_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -321,6 +322,11 @@ pub enum DocumentChoice {
         /// The filter.
         filter: DocumentFilterInput,
     },
+    /// These documents ("Try again" of the ones that failed).
+    Documents {
+        /// Their ids, as the list gave them.
+        ids: Vec<String>,
+    },
 }
 
 /// The outcome of a save dialog.
@@ -342,8 +348,14 @@ pub enum SaveOutcome {
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkFileView {
-    /// Document id.
+    /// Document id (for support; people know a document by the three fields below).
     pub id: String,
+    /// The file name it has, or would have had (what a failure is named by).
+    pub name: String,
+    /// Its type as the list names it.
+    pub document_type: Option<String>,
+    /// Its billing period, as the list gives it.
+    pub period: String,
     /// Where it is (saved or skipped; for a file changed locally, the fresh copy beside it).
     pub path: Option<String>,
     /// Bytes.
@@ -351,7 +363,7 @@ pub struct BulkFileView {
     /// How it ended.
     pub status: BulkFileStatus,
     /// Why it failed: the error's code, for the UI to say it in the user's language.
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     /// Why it failed, in English (the technical detail).
     pub error: Option<String>,
     /// For a file changed locally: the user's file, left as it was.
@@ -400,9 +412,11 @@ pub struct BulkOutcome {
     pub warnings: Vec<String>,
     /// The user cancelled.
     pub cancelled: bool,
-    /// The chosen folder.
+    /// The chosen folder (the archive's folder for one ZIP file).
     pub folder: String,
-    /// Every file.
+    /// The archive, when the documents were saved as one ZIP file (none if nothing was written).
+    pub archive: Option<String>,
+    /// Every file (for an archive: the ones left out).
     pub files: Vec<BulkFileView>,
 }
 
@@ -430,26 +444,6 @@ pub struct BulkProgress {
     pub bytes_total: Option<f64>,
 }
 
-/// A new user, as the form sends it.
-#[derive(Debug, Clone, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct NewUserInput {
-    /// `Mr` or `Mrs`.
-    pub civility: String,
-    /// Given name.
-    pub first_name: String,
-    /// Family name.
-    pub last_name: String,
-    /// Email.
-    pub email: String,
-    /// Login.
-    pub login: String,
-    /// Landline.
-    pub fix_phone: Option<String>,
-    /// Mobile.
-    pub mobile_phone: Option<String>,
-}
-
 /// The created user.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -460,32 +454,6 @@ pub struct CreatedUserView {
     pub email: Option<String>,
     /// The email already had a login, which was kept.
     pub already_existed: bool,
-}
-
-/// A new contract, as the form sends it.
-#[derive(Debug, Clone, Deserialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct NewContractInput {
-    /// Billing account.
-    pub billing_account_id: String,
-    /// Offer code.
-    pub offer_code: String,
-    /// Contract name.
-    pub contract_name: String,
-    /// Support level.
-    pub support_level: String,
-    /// `Mr` or `Mrs`.
-    pub referent_civility: String,
-    /// Referent's family name.
-    pub referent_name: String,
-    /// Referent's given name.
-    pub referent_first_name: String,
-    /// Referent's email.
-    pub referent_mail: String,
-    /// Referent's landline.
-    pub referent_fix_phone: Option<String>,
-    /// Referent's mobile.
-    pub referent_mobile_phone: Option<String>,
 }
 
 /// Which proxy to use (apps started from a desktop menu do not see the shell's HTTPS_PROXY).

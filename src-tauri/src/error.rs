@@ -1,30 +1,67 @@
 //! The one error type that crosses the IPC boundary.
 //!
-//! Why a struct and not a string: the UI shows `message` and switches on `code` (the core's stable
-//! `kind()`), and puts `fields` next to form inputs. Built from [`CoreError`], whose texts carry no
-//! secret.
+//! Why a struct and not a string: the UI shows `message` and switches on `code` (an [`ErrorCode`],
+//! a union of string literals in the bindings, so the UI has a message for every code), and puts
+//! `fields` next to form inputs. Built from [`CoreError`], whose texts carry no secret.
 
 use ccs_api::ApiError;
-use ccs_core::CoreError;
+use ccs_core::validate::{FieldError, ParamValue, Rule};
+use ccs_core::{CoreError, ErrorCode};
 use serde::Serialize;
 use specta::Type;
+use std::collections::BTreeMap;
 
 /// One problem with one form field.
+///
+/// Why `rule` and `params`: the UI shows a problem of ours in the person's language, from the rule
+/// and its parameters; `message` is the English words, shown as they are when there is no rule (the
+/// server's own validation messages, or a message of the app's).
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldErrorView {
     /// The field's wire name (`email`, `referentMail`, …).
     pub field: String,
-    /// What is wrong.
+    /// The rule broken, when the core names one.
+    pub rule: Option<Rule>,
+    /// The rule's parameters (`max`, `found`, …), by name; empty without a rule.
+    pub params: BTreeMap<String, ParamValue>,
+    /// What is wrong, in English.
     pub message: String,
+}
+
+impl FieldErrorView {
+    /// A problem that no rule names: the UI shows `message` as it is.
+    pub fn plain(field: &str, message: &str) -> Self {
+        Self {
+            field: field.to_owned(),
+            rule: None,
+            params: BTreeMap::new(),
+            message: message.to_owned(),
+        }
+    }
+}
+
+impl From<&FieldError> for FieldErrorView {
+    fn from(problem: &FieldError) -> Self {
+        Self {
+            field: problem.field.to_owned(),
+            rule: problem.rule,
+            params: problem
+                .params
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone()))
+                .collect(),
+            message: problem.message.clone(),
+        }
+    }
 }
 
 /// An error as the UI receives it.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppError {
-    /// Stable machine code (see `ccs_core::CoreError::kind`), plus `cancelled` and `dialog`.
-    pub code: String,
+    /// Stable machine code: the core's (`CoreError::kind`) or the app's own.
+    pub code: ErrorCode,
     /// What happened and what to do, in English (the UI may translate by code).
     pub message: String,
     /// Field problems (client-side checks, or the server's validation).
@@ -37,9 +74,9 @@ pub struct AppError {
 
 impl AppError {
     /// An error of the app itself (no core error behind it).
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             fields: Vec::new(),
             request_id: None,
@@ -53,13 +90,7 @@ impl From<CoreError> for AppError {
         let mut view = AppError::new(error.kind(), error.to_string());
         match &error {
             CoreError::InvalidInput { fields } => {
-                view.fields = fields
-                    .iter()
-                    .map(|f| FieldErrorView {
-                        field: f.field.to_owned(),
-                        message: f.message.clone(),
-                    })
-                    .collect();
+                view.fields = fields.iter().map(FieldErrorView::from).collect();
             }
             CoreError::Api(api) => {
                 view.request_id = api.request_id().map(str::to_owned);
@@ -70,10 +101,10 @@ impl From<CoreError> for AppError {
                         message,
                         ..
                     } => {
-                        view.fields.push(FieldErrorView {
-                            field: field.clone(),
-                            message: description.clone().unwrap_or_else(|| message.clone()),
-                        });
+                        view.fields.push(FieldErrorView::plain(
+                            field,
+                            description.as_deref().unwrap_or(message),
+                        ));
                     }
                     ApiError::RateLimited { retry_after, .. } => {
                         view.retry_after_seconds =

@@ -31,6 +31,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             dto::SaveProgressEvent,
             dto::TokenState
         ])
+        // The form rules, so the UI checks as the person types with the core's numbers and codes.
+        .constant(
+            "VALIDATION_LIMITS",
+            ccs_core::validate::ValidationLimits::CURRENT,
+        )
+        .typ::<ccs_core::validate::Rule>()
 }
 
 /// Writes the TypeScript bindings (used by the freshness test and `cargo xtask bindings`).
@@ -64,7 +70,10 @@ fn init_logging(app: &tauri::App) {
 
 /// What the command line asked for: `--version`, `--demo` (open on the built-in sandbox),
 /// `--demo-slow-body=BYTES_PER_SEC` (the demo sends files that slowly: how a large file on a slow
-/// link looks, for trying and testing the save's progress and cancel).
+/// link looks, for trying and testing the save's progress and cancel), `--demo-cut-downloads=N`
+/// (the demo's next N downloads stop half-way: how a failed document is reported and tried again),
+/// `--demo-gateway-pages=N` (the demo's next N contract details are a gateway's HTML 502 page: how a
+/// server error is told).
 struct LaunchOptions {
     demo: bool,
     demo_options: state::DemoOptions,
@@ -89,6 +98,10 @@ fn launch_options() -> LaunchOptions {
             other => {
                 if let Some(rate) = other.strip_prefix("--demo-slow-body=") {
                     options.demo_options.slow_body_bytes_per_sec = rate.parse().ok();
+                } else if let Some(count) = other.strip_prefix("--demo-cut-downloads=") {
+                    options.demo_options.cut_downloads = count.parse().unwrap_or(0);
+                } else if let Some(count) = other.strip_prefix("--demo-gateway-pages=") {
+                    options.demo_options.gateway_pages = count.parse().unwrap_or(0);
                 }
             }
         }

@@ -10,6 +10,7 @@ use ccs_core::app_settings::AppSettingsStore;
 use ccs_core::catalog::Catalog;
 use ccs_core::profiles::ProfileStore;
 use ccs_core::secrets::Keychain;
+use ccs_core::ErrorCode;
 use ccs_sandbox::SandboxHandle;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ pub struct RecentError {
     /// When, in seconds since the Unix epoch.
     pub at: u64,
     /// Machine code.
-    pub code: String,
+    pub code: ErrorCode,
     /// Orange's request id.
     pub request_id: Option<String>,
 }
@@ -68,6 +69,11 @@ pub struct AppState {
 pub struct DemoOptions {
     /// Files are sent at this rate (`--demo-slow-body=N`).
     pub slow_body_bytes_per_sec: Option<u64>,
+    /// The first this many downloads stop half-way (`--demo-cut-downloads=N`).
+    pub cut_downloads: u32,
+    /// The first this many contract details are a gateway's HTML 502 page
+    /// (`--demo-gateway-pages=N`).
+    pub gateway_pages: u32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -99,7 +105,10 @@ impl AppState {
     /// The active connection, or an error telling the UI to connect first.
     pub fn active(&self) -> AppResult<Arc<Active>> {
         lock(&self.active).clone().ok_or_else(|| {
-            AppError::new("not_connected", "Choose a profile or start the demo first.")
+            AppError::new(
+                ErrorCode::NotConnected,
+                "Choose a profile or start the demo first.",
+            )
         })
     }
 
@@ -163,7 +172,7 @@ impl AppState {
         let mut catalogs = lock(&self.catalogs);
         let catalog = catalogs.get_mut(contract).ok_or_else(|| {
             AppError::new(
-                "not_listed",
+                ErrorCode::NotListed,
                 "This contract's documents are not listed yet: open its documents again.",
             )
         })?;
@@ -175,7 +184,7 @@ impl AppState {
         let mut slot = lock(&self.bulk);
         if slot.is_some() {
             return Err(AppError::new(
-                "busy",
+                ErrorCode::Busy,
                 "A download to a folder is already running; wait for it or cancel it.",
             ));
         }
@@ -234,7 +243,7 @@ impl AppState {
         let mut errors = lock(&self.errors);
         errors.push_back(RecentError {
             at,
-            code: error.code.clone(),
+            code: error.code,
             request_id: error.request_id.clone(),
         });
         while errors.len() > RECENT_ERRORS {

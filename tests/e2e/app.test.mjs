@@ -367,6 +367,17 @@ describe("Customer Space desktop app", { concurrency: 1 }, () => {
     await browser.waitUntil(async () => (await browser.$("#settings-title").getText()) === "Settings", { timeout: 5000 });
   });
 
+  step("“Copy diagnostics” copies the report on the first click", async () => {
+    await (await shown(browser, "copy-diagnostics")).click();
+    const notice = await shown(browser, "notice");
+    assert.match(await notice.getText(), /copied/i, "the clipboard took it");
+    const report = await (await shown(browser, "diagnostics-text")).getValue();
+    assert.match(report, /^Customer Space /, report);
+    const clipboard = spawnSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", timeout: 5000 });
+    assert.equal(clipboard.status, 0, clipboard.stderr);
+    assert.equal(clipboard.stdout.trim(), report.trim(), "the clipboard holds the report");
+  });
+
   step("a manual proxy's password goes to the keychain: the page and the settings file show \"password stored\"", async () => {
     const password = "e2e-proxy-password-value";
     await (await shown(browser, "proxy-manual")).click();

@@ -53,15 +53,25 @@ export const commands = {
 	 *  cancellable).
 	 *  `None` when the user closed the dialog.
 	 */
-	downloadDocuments: (contract: string, choice: DocumentChoice_Deserialize, zipped: boolean) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("download_documents", { contract, choice, zipped })),
+	downloadDocuments: (contract: string, choice: DocumentChoice_Deserialize) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("download_documents", { contract, choice })),
+	/**
+	 *  "Try again": saves the documents that failed into the folder of the run they failed in (one
+	 *  this app saved to), without asking for it again.
+	 */
+	retryDocuments: (contract: string, ids: string[], folder: string) => typedError<BulkOutcome_Serialize, AppError_Serialize>(__TAURI_INVOKE("retry_documents", { contract, ids, folder })),
+	/**
+	 *  Asks where to save one ZIP archive of the chosen documents, then writes it (progress events,
+	 *  cancellable with `cancel_downloads`). `None` when the user closed the dialog.
+	 */
+	saveArchive: (contract: string, choice: DocumentChoice_Deserialize) => typedError<BulkOutcome_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("save_archive", { contract, choice })),
 	/**  Cancels the running bulk save (its temporary files are removed). */
 	cancelDownloads: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_downloads")),
 	/**  Cancels the running single save (its temporary file is removed; the chosen file is untouched). */
 	cancelSave: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_save")),
 	/**  Adds a user to a contract (checked first with the same rules as the form and `ccs`). */
-	createUser: (contract: string, user: NewUserInput_Deserialize) => typedError<CreatedUserView_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_user", { contract, user })),
+	createUser: (contract: string, user: UserForm_Deserialize) => typedError<CreatedUserView_Serialize, AppError_Serialize>(__TAURI_INVOKE("create_user", { contract, user })),
 	/**  Creates a contract (checked first). */
-	createContract: (input: NewContractInput_Deserialize) => typedError<ContractDetailView, AppError_Serialize>(__TAURI_INVOKE("create_contract", { input })),
+	createContract: (input: ContractForm_Deserialize) => typedError<ContractDetailView, AppError_Serialize>(__TAURI_INVOKE("create_contract", { input })),
 	/**
 	 *  A phone number as it will be sent (core's rule, so the form shows exactly what goes out: no copy
 	 *  of the rule in TypeScript). Pure and instant, but async like every command (none runs on the
@@ -94,18 +104,21 @@ export const events = {
 	tokenState: makeEvent<TokenState_Serialize, TokenState_Deserialize>("token-state"),
 };
 
+/* Constants */
+export const VALIDATION_LIMITS = {"demoProfile":"Demo","earliestYear":2000,"emailMaxChars":254,"loginCharacter":"[A-Za-z0-9._-]","loginMaxChars":64,"loginMinChars":8,"loginPattern":"^[A-Za-z0-9._-]{8,64}$","nameMaxChars":100,"phoneMaxDigits":15,"phoneMinDigits":8,"profileNameMaxChars":64,"profileNamePattern":"^[A-Za-z0-9._-]{1,64}$","proxySchemes":["http","https","socks5","socks5h"]} as const;
+
 /* Types */
 /**  An error as the UI receives it. */
 export type AppError = AppError_Serialize | AppError_Deserialize;
 
 /**  An error as the UI receives it. */
 export type AppError_Deserialize = {
-	/**  Stable machine code (see `ccs_core::CoreError::kind`), plus `cancelled` and `dialog`. */
-	code: string,
+	/**  Stable machine code: the core's (`CoreError::kind`) or the app's own. */
+	code: ErrorCode,
 	/**  What happened and what to do, in English (the UI may translate by code). */
 	message: string,
 	/**  Field problems (client-side checks, or the server's validation). */
-	fields: FieldErrorView[],
+	fields: FieldErrorView_Deserialize[],
 	/**  Orange's request id, for support. */
 	requestId?: string | null,
 	/**  How long the server asked to wait. */
@@ -114,12 +127,12 @@ export type AppError_Deserialize = {
 
 /**  An error as the UI receives it. */
 export type AppError_Serialize = {
-	/**  Stable machine code (see `ccs_core::CoreError::kind`), plus `cancelled` and `dialog`. */
-	code: string,
+	/**  Stable machine code: the core's (`CoreError::kind`) or the app's own. */
+	code: ErrorCode,
 	/**  What happened and what to do, in English (the UI may translate by code). */
 	message: string,
 	/**  Field problems (client-side checks, or the server's validation). */
-	fields: FieldErrorView[],
+	fields: FieldErrorView_Serialize[],
 	/**  Orange's request id, for support. */
 	requestId: string | null,
 	/**  How long the server asked to wait. */
@@ -150,8 +163,14 @@ export type BulkFileView = BulkFileView_Serialize | BulkFileView_Deserialize;
 
 /**  One file of a bulk save. */
 export type BulkFileView_Deserialize = {
-	/**  Document id. */
+	/**  Document id (for support; people know a document by the three fields below). */
 	id: string,
+	/**  The file name it has, or would have had (what a failure is named by). */
+	name: string,
+	/**  Its type as the list names it. */
+	documentType?: string | null,
+	/**  Its billing period, as the list gives it. */
+	period: string,
 	/**  Where it is (saved or skipped; for a file changed locally, the fresh copy beside it). */
 	path?: string | null,
 	/**  Bytes. */
@@ -159,7 +178,7 @@ export type BulkFileView_Deserialize = {
 	/**  How it ended. */
 	status: BulkFileStatus,
 	/**  Why it failed: the error's code, for the UI to say it in the user's language. */
-	errorCode?: string | null,
+	errorCode?: ErrorCode | null,
 	/**  Why it failed, in English (the technical detail). */
 	error?: string | null,
 	/**  For a file changed locally: the user's file, left as it was. */
@@ -168,8 +187,14 @@ export type BulkFileView_Deserialize = {
 
 /**  One file of a bulk save. */
 export type BulkFileView_Serialize = {
-	/**  Document id. */
+	/**  Document id (for support; people know a document by the three fields below). */
 	id: string,
+	/**  The file name it has, or would have had (what a failure is named by). */
+	name: string,
+	/**  Its type as the list names it. */
+	documentType: string | null,
+	/**  Its billing period, as the list gives it. */
+	period: string,
 	/**  Where it is (saved or skipped; for a file changed locally, the fresh copy beside it). */
 	path: string | null,
 	/**  Bytes. */
@@ -177,7 +202,7 @@ export type BulkFileView_Serialize = {
 	/**  How it ended. */
 	status: BulkFileStatus,
 	/**  Why it failed: the error's code, for the UI to say it in the user's language. */
-	errorCode: string | null,
+	errorCode: ErrorCode | null,
 	/**  Why it failed, in English (the technical detail). */
 	error: string | null,
 	/**  For a file changed locally: the user's file, left as it was. */
@@ -201,9 +226,11 @@ export type BulkOutcome_Deserialize = {
 	warnings: string[],
 	/**  The user cancelled. */
 	cancelled: boolean,
-	/**  The chosen folder. */
+	/**  The chosen folder (the archive's folder for one ZIP file). */
 	folder: string,
-	/**  Every file. */
+	/**  The archive, when the documents were saved as one ZIP file (none if nothing was written). */
+	archive?: string | null,
+	/**  Every file (for an archive: the ones left out). */
 	files: BulkFileView_Deserialize[],
 };
 
@@ -221,9 +248,11 @@ export type BulkOutcome_Serialize = {
 	warnings: string[],
 	/**  The user cancelled. */
 	cancelled: boolean,
-	/**  The chosen folder. */
+	/**  The chosen folder (the archive's folder for one ZIP file). */
 	folder: string,
-	/**  Every file. */
+	/**  The archive, when the documents were saved as one ZIP file (none if nothing was written). */
+	archive: string | null,
+	/**  Every file (for an archive: the ones left out). */
 	files: BulkFileView_Serialize[],
 };
 
@@ -272,6 +301,57 @@ export type ContractDetailView = {
 	name: string,
 	/**  Every other field, flattened. */
 	fields: DetailField[],
+};
+
+/**  A new contract as typed (the app's form sends it as is: camelCase). */
+export type ContractForm = ContractForm_Serialize | ContractForm_Deserialize;
+
+/**  A new contract as typed (the app's form sends it as is: camelCase). */
+export type ContractForm_Deserialize = {
+	/**  Billing account. */
+	billingAccountId: string,
+	/**  Offer code. */
+	offerCode: string,
+	/**  The contract's name. */
+	contractName: string,
+	/**  Support level. */
+	supportLevel: string,
+	/**  The referent's civility, read like [`UserForm::civility`]. */
+	referentCivility: string,
+	/**  The referent's family name. */
+	referentName: string,
+	/**  The referent's given name. */
+	referentFirstName: string,
+	/**  The referent's email. */
+	referentMail: string,
+	/**  The referent's landline; blank means not given. */
+	referentFixPhone?: string | null,
+	/**  The referent's mobile; blank means not given. */
+	referentMobilePhone?: string | null,
+};
+
+/**  A new contract as typed (the app's form sends it as is: camelCase). */
+export type ContractForm_Serialize = {
+	/**  Billing account. */
+	billingAccountId: string,
+	/**  Offer code. */
+	offerCode: string,
+	/**  The contract's name. */
+	contractName: string,
+	/**  Support level. */
+	supportLevel: string,
+	/**  The referent's civility, read like [`UserForm::civility`]. */
+	referentCivility: string,
+	/**  The referent's family name. */
+	referentName: string,
+	/**  The referent's given name. */
+	referentFirstName: string,
+	/**  The referent's email. */
+	referentMail: string,
+	/**  The referent's landline; blank means not given. */
+	referentFixPhone: string | null,
+	/**  The referent's mobile; blank means not given. */
+	referentMobilePhone: string | null,
 };
 
 /**  A contracts-list row. */
@@ -346,7 +426,11 @@ export type DocumentChoice_Deserialize =
 /**  The invoices among what a filter shows ("save this period's invoices"). */
 { kind: "invoices"; 
 /**  The filter. */
-filter: DocumentFilterInput_Deserialize };
+filter: DocumentFilterInput_Deserialize } | 
+/**  These documents ("Try again" of the ones that failed). */
+{ kind: "documents"; 
+/**  Their ids, as the list gave them. */
+ids: string[] };
 
 /**  Which documents a bulk save takes. */
 export type DocumentChoice_Serialize = 
@@ -355,7 +439,11 @@ export type DocumentChoice_Serialize =
 /**  The invoices among what a filter shows ("save this period's invoices"). */
 { kind: "invoices"; 
 /**  The filter. */
-filter: DocumentFilterInput_Serialize };
+filter: DocumentFilterInput_Serialize } | 
+/**  These documents ("Try again" of the ones that failed). */
+{ kind: "documents"; 
+/**  Their ids, as the list gave them. */
+ids: string[] };
 
 /**  What the person filters the documents by. Months are `YYYYMM` numbers (202403), inclusive. */
 export type DocumentFilterInput = DocumentFilterInput_Serialize | DocumentFilterInput_Deserialize;
@@ -516,11 +604,131 @@ export type DocumentsQueryInput_Serialize = {
 	keepSelection: boolean,
 };
 
-/**  One problem with one form field. */
-export type FieldErrorView = {
+/**
+ *  Every stable error code: what the CLI's exit codes, the app's `AppError.code`, a bulk run's
+ *  failed files and `--json` carry. Serialised in snake_case (`invalid_client`, `folder_in_use`).
+ */
+export type ErrorCode = 
+/**  The OAuth server refused the client id / client secret. */
+"invalid_client" | 
+/**  The API key is missing or was refused. */
+"invalid_api_key" | 
+/**  The key may not see this contract. */
+"contract_not_accessible" | 
+/**  The contract or document does not exist (for this key). */
+"not_found" | 
+/**  The access token was refused even after a fresh one. */
+"token_rejected" | 
+/**  Orange is limiting requests. */
+"rate_limited" | 
+/**  The server rejected what was sent. */
+"validation" | 
+/**  The server failed. */
+"server" | 
+/**  The server could not be reached. */
+"network" | 
+/**  The server did not answer in time. */
+"timeout" | 
+/**  A create's answer was lost: it may have been applied. */
+"outcome_unknown" | 
+/**  A download ended before all its bytes arrived. */
+"incomplete_download" | 
+/**  The server answered something the client does not understand. */
+"unexpected_response" | 
+/**  A setting makes the call impossible or unsafe. */
+"invalid_config" | 
+/**  The downloaded bytes could not be written. */
+"write" | 
+/**  Input refused before any request. */
+"invalid_input" | 
+/**  No profile of that name. */
+"profile_not_found" | 
+/**  A profile of that name exists. */
+"profile_exists" | 
+/**  A name that cannot be a profile's. */
+"invalid_profile_name" | 
+/**  The demo's profile name. */
+"reserved_profile_name" | 
+/**  A setting the call needs is set nowhere. */
+"missing_setting" | 
+/**  A secret is neither in the environment nor in the keychain. */
+"missing_secret" | 
+/**  No keychain could be reached. */
+"keychain_unavailable" | 
+/**  The settings file could not be used. */
+"config" | 
+/**  A Postman file could not be imported. */
+"postman_import" | 
+/**  A file or folder could not be read or written. */
+"io" | 
+/**  Another bulk download is saving into the folder. */
+"folder_in_use" | 
+/**
+ *  The person cancelled: a bulk run's unfinished files (a cancelled single save is no error to
+ *  the app: it reports it stopped).
+ */
+"cancelled" | 
+/**  A native dialog failed. */
+"dialog" | 
+/**  A saved file could not be opened or shown in its folder. */
+"open" | 
+/**  The demo's sandbox did not start. */
+"sandbox" | 
+/**  No connection yet: no profile chosen, no demo started. */
+"not_connected" | 
+/**  The contract's documents (or that document) are not in the listed documents. */
+"not_listed" | 
+/**  A bulk save with no document chosen. */
+"nothing_chosen" | 
+/**  A path this app did not save, asked to be opened. */
+"not_saved_here" | 
+/**  A bulk save is already running. */
+"busy" | 
+/**  A command stopped unexpectedly (a panic). */
+"internal";
+
+/**
+ *  One problem with one form field.
+ * 
+ *  Why `rule` and `params`: the UI shows a problem of ours in the person's language, from the rule
+ *  and its parameters; `message` is the English words, shown as they are when there is no rule (the
+ *  server's own validation messages, or a message of the app's).
+ */
+export type FieldErrorView = FieldErrorView_Serialize | FieldErrorView_Deserialize;
+
+/**
+ *  One problem with one form field.
+ * 
+ *  Why `rule` and `params`: the UI shows a problem of ours in the person's language, from the rule
+ *  and its parameters; `message` is the English words, shown as they are when there is no rule (the
+ *  server's own validation messages, or a message of the app's).
+ */
+export type FieldErrorView_Deserialize = {
 	/**  The field's wire name (`email`, `referentMail`, …). */
 	field: string,
-	/**  What is wrong. */
+	/**  The rule broken, when the core names one. */
+	rule?: Rule | null,
+	/**  The rule's parameters (`max`, `found`, …), by name; empty without a rule. */
+	params: { [key in string]: ParamValue },
+	/**  What is wrong, in English. */
+	message: string,
+};
+
+/**
+ *  One problem with one form field.
+ * 
+ *  Why `rule` and `params`: the UI shows a problem of ours in the person's language, from the rule
+ *  and its parameters; `message` is the English words, shown as they are when there is no rule (the
+ *  server's own validation messages, or a message of the app's).
+ */
+export type FieldErrorView_Serialize = {
+	/**  The field's wire name (`email`, `referentMail`, …). */
+	field: string,
+	/**  The rule broken, when the core names one. */
+	rule: Rule | null,
+	/**  The rule's parameters (`max`, `found`, …), by name; empty without a rule. */
+	params: { [key in string]: ParamValue },
+	/**  What is wrong, in English. */
 	message: string,
 };
 
@@ -536,96 +744,6 @@ export type ImportOutcome = {
 	ignored: string[],
 };
 
-/**  A new contract, as the form sends it. */
-export type NewContractInput = NewContractInput_Serialize | NewContractInput_Deserialize;
-
-/**  A new contract, as the form sends it. */
-export type NewContractInput_Deserialize = {
-	/**  Billing account. */
-	billingAccountId: string,
-	/**  Offer code. */
-	offerCode: string,
-	/**  Contract name. */
-	contractName: string,
-	/**  Support level. */
-	supportLevel: string,
-	/**  `Mr` or `Mrs`. */
-	referentCivility: string,
-	/**  Referent's family name. */
-	referentName: string,
-	/**  Referent's given name. */
-	referentFirstName: string,
-	/**  Referent's email. */
-	referentMail: string,
-	/**  Referent's landline. */
-	referentFixPhone?: string | null,
-	/**  Referent's mobile. */
-	referentMobilePhone?: string | null,
-};
-
-/**  A new contract, as the form sends it. */
-export type NewContractInput_Serialize = {
-	/**  Billing account. */
-	billingAccountId: string,
-	/**  Offer code. */
-	offerCode: string,
-	/**  Contract name. */
-	contractName: string,
-	/**  Support level. */
-	supportLevel: string,
-	/**  `Mr` or `Mrs`. */
-	referentCivility: string,
-	/**  Referent's family name. */
-	referentName: string,
-	/**  Referent's given name. */
-	referentFirstName: string,
-	/**  Referent's email. */
-	referentMail: string,
-	/**  Referent's landline. */
-	referentFixPhone: string | null,
-	/**  Referent's mobile. */
-	referentMobilePhone: string | null,
-};
-
-/**  A new user, as the form sends it. */
-export type NewUserInput = NewUserInput_Serialize | NewUserInput_Deserialize;
-
-/**  A new user, as the form sends it. */
-export type NewUserInput_Deserialize = {
-	/**  `Mr` or `Mrs`. */
-	civility: string,
-	/**  Given name. */
-	firstName: string,
-	/**  Family name. */
-	lastName: string,
-	/**  Email. */
-	email: string,
-	/**  Login. */
-	login: string,
-	/**  Landline. */
-	fixPhone?: string | null,
-	/**  Mobile. */
-	mobilePhone?: string | null,
-};
-
-/**  A new user, as the form sends it. */
-export type NewUserInput_Serialize = {
-	/**  `Mr` or `Mrs`. */
-	civility: string,
-	/**  Given name. */
-	firstName: string,
-	/**  Family name. */
-	lastName: string,
-	/**  Email. */
-	email: string,
-	/**  Login. */
-	login: string,
-	/**  Landline. */
-	fixPhone: string | null,
-	/**  Mobile. */
-	mobilePhone: string | null,
-};
-
 /**  What "Open" did with a saved file. */
 export type OpenOutcome = 
 /**  Opened with the system's default application. */
@@ -635,6 +753,13 @@ export type OpenOutcome =
  *  instead, never run.
  */
 "shownInFolder";
+
+/**  One parameter of a broken rule: a number or a text, as the message shows it. */
+export type ParamValue = 
+/**  A count or a limit. */
+number | 
+/**  What was typed, or a part of it. */
+string;
 
 /**  A profile to create or change. Secrets go in here and never come back out. */
 export type ProfileInput = ProfileInput_Serialize | ProfileInput_Deserialize;
@@ -762,6 +887,73 @@ export type RowsRequest_Serialize = {
 	/**  How many rows (at most 500 are sent). */
 	count: number,
 };
+
+/**
+ *  Which rule a value broke: a stable code the UI translates (with [`FieldError::params`]), where
+ *  the CLI prints the English [`FieldError::message`].
+ */
+export type Rule = 
+/**  Blank, and it may not be. */
+"required" | 
+/**  Fewer characters than `min` (`found`). */
+"too_short" | 
+/**  More characters than `max` (`found`). */
+"too_long" | 
+/**  An email with white space in it. */
+"email_spaces" | 
+/**  An email without `@`. */
+"email_no_at" | 
+/**  An email with more than one `@`. */
+"email_single_at" | 
+/**  An email with nothing before the `@`. */
+"email_no_local" | 
+/**  An email with nothing after the `@`. */
+"email_no_domain" | 
+/**  An email whose `domain` has no dot between names. */
+"email_domain_dot" | 
+/**
+ *  A login with characters other than letters without accents, digits, `.`, `_`, `-` (`found`:
+ *  each, quoted).
+ */
+"login_characters" | 
+/**  A phone number given but blank. */
+"phone_empty" | 
+/**  A phone number with something else than digits and single separators. */
+"phone_format" | 
+/**  A phone number with fewer than `min` or more than `max` digits (`found`). */
+"phone_digits" | 
+/**  A civility that is neither Mr nor Mrs (`found`). */
+"civility" | 
+/**  A month left blank. */
+"month_empty" | 
+/**  A month (`text`) written with another separator than `-`. */
+"month_separator" | 
+/**  A text (`text`) that is no month at all. */
+"month_format" | 
+/**  A month (`text`) whose `year` is not 4 digits. */
+"month_year_digits" | 
+/**  A month (`text`) whose `month` is not digits. */
+"month_month_digits" | 
+/**  A month (`text`) written with 1 digit where 2 are needed (`example`: the right way). */
+"month_padding" | 
+/**  A month (`text`) that no calendar has (`month`). */
+"month_range" | 
+/**  A month (`text`) whose `year` is before `earliest`. */
+"month_too_early" | 
+/**  A profile name (`name`) with other characters, or more than `max`. */
+"profile_name" | 
+/**  The demo's own profile name (`name`). */
+"profile_name_reserved" | 
+/**  A contract id left blank. */
+"contract_empty" | 
+/**  A contract id not starting with `OCB` (`found`: its start). */
+"contract_prefix" | 
+/**  A contract id without exactly 7 digits after `OCB` (`digits`: how many). */
+"contract_length" | 
+/**  A contract id with a `character` (quoted) that is no digit at `position`. */
+"contract_digit" | 
+/**  A proxy that is no URL of a scheme the client speaks, with a host. */
+"proxy_url";
 
 /**  The outcome of a save dialog. */
 export type SaveOutcome = 
@@ -931,6 +1123,45 @@ export type TokenState_Serialize = {
 	valid: boolean,
 	/**  Seconds of life left, when there is a token. */
 	secondsLeft: number | null,
+};
+
+/**  A new user as typed (the app's form sends it as is: camelCase). */
+export type UserForm = UserForm_Serialize | UserForm_Deserialize;
+
+/**  A new user as typed (the app's form sends it as is: camelCase). */
+export type UserForm_Deserialize = {
+	/**  `Mr`, `Mrs` (any case) or the French `M.`, `Mme`. */
+	civility: string,
+	/**  Given name. */
+	firstName: string,
+	/**  Family name. */
+	lastName: string,
+	/**  Email. */
+	email: string,
+	/**  Login. */
+	login: string,
+	/**  Landline; blank means not given. */
+	fixPhone?: string | null,
+	/**  Mobile; blank means not given. */
+	mobilePhone?: string | null,
+};
+
+/**  A new user as typed (the app's form sends it as is: camelCase). */
+export type UserForm_Serialize = {
+	/**  `Mr`, `Mrs` (any case) or the French `M.`, `Mme`. */
+	civility: string,
+	/**  Given name. */
+	firstName: string,
+	/**  Family name. */
+	lastName: string,
+	/**  Email. */
+	email: string,
+	/**  Login. */
+	login: string,
+	/**  Landline; blank means not given. */
+	fixPhone: string | null,
+	/**  Mobile; blank means not given. */
+	mobilePhone: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -5,8 +5,8 @@
 //! (a missing runtime library, a wrong path). This test installs the `.deb` as a user would, starts
 //! the installed app on a virtual display, and removes it again.
 
-use crate::gui::target_dir;
 use crate::setup::run_checked;
+use crate::target_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -25,27 +25,9 @@ fn e2e_dir() -> PathBuf {
     crate::project_root().join("tests").join("e2e")
 }
 
-/// Cargo's output folder: `CARGO_TARGET_DIR` (relative to the current folder, as cargo reads it)
-/// when set — CI sets it to a cache folder — else `target/` in the repository.
-pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").filter(|dir| !dir.is_empty()) {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() {
-                dir
-            } else {
-                std::env::current_dir()
-                    .unwrap_or_else(|_| crate::project_root())
-                    .join(dir)
-            }
-        }
-        None => crate::project_root().join("target"),
-    }
-}
-
 /// A debug binary of the workspace, which must exist.
 fn built_binary(name: &str, built_by: &str) -> Result<PathBuf, String> {
-    let path = target_dir().join("debug").join(name);
+    let path = crate::target_dir().join("debug").join(name);
     if path.is_file() {
         Ok(path)
     } else {

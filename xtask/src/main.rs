@@ -6,9 +6,12 @@
 
 mod bench;
 mod bundle;
+mod cargo_target;
 mod gui;
 mod setup;
 mod steps;
+
+pub use cargo_target::target_dir;
 
 /// The repository's root (xtask's parent folder), whatever the current directory.
 pub fn project_root() -> std::path::PathBuf {
@@ -39,6 +42,7 @@ commands:
 ";
 
 fn main() -> ExitCode {
+    cargo_target::export_absolute();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = args.first() else {
         eprint!("{USAGE}");

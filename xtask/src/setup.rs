@@ -31,6 +31,8 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "dbus-x11",
     "xdotool",
+    // Reads the clipboard in the GUI tests ("Copy diagnostics" copies).
+    "xclip",
     "at-spi2-core",
     // A real SOCKS5 proxy on loopback for the proxy tests (user and password).
     "microsocks",

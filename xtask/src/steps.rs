@@ -9,7 +9,12 @@ use std::process::Command;
 use std::time::Instant;
 
 /// The one feature set of every build (clippy, tests, end to end): the app loads its bundled UI.
+/// The workspace-wide steps (clippy, tests) add [`SANDBOX_BINARY_FEATURE`].
 pub const FEATURES: [&str; 2] = ["--features", "customer-space/custom-protocol"];
+
+/// The feature the `ccs-sandbox` binary requires (its command line, clap). The library, which the
+/// app and `ccs` link, goes without it; whatever builds or runs the binary turns it on.
+pub const SANDBOX_BINARY_FEATURE: &str = "ccs-sandbox/cli";
 
 /// Runs an npm script in the project root.
 pub fn npm(args: &[&str]) -> Result<(), String> {
@@ -62,6 +67,8 @@ pub fn test() -> Result<(), String> {
     step("clippy", &|| {
         let mut args = vec!["clippy", "--workspace", "--all-targets", "--locked"];
         args.extend(FEATURES);
+        // The sandbox's binary too (its `main.rs` is linted only with its feature).
+        args.extend(["--features", SANDBOX_BINARY_FEATURE]);
         args.extend(["--", "-D", "warnings"]);
         run_checked(&cargo, &args)
     })?;
@@ -70,6 +77,8 @@ pub fn test() -> Result<(), String> {
         &|| {
             let mut args = vec!["test", "--workspace", "--locked"];
             args.extend(FEATURES);
+            // Builds the sandbox's binary as well: `bench --quick` below runs it.
+            args.extend(["--features", SANDBOX_BINARY_FEATURE]);
             in_isolated_keychain(&cargo, &args)
         },
     )?;
@@ -171,7 +180,15 @@ fn shell_quote(word: &str) -> String {
 /// `cargo xtask sandbox [flags]`: runs the simulator binary with the given flags.
 pub fn sandbox(args: &[String]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut full = vec!["run", "--quiet", "--package", "ccs-sandbox", "--"];
+    let mut full = vec![
+        "run",
+        "--quiet",
+        "--package",
+        "ccs-sandbox",
+        "--features",
+        SANDBOX_BINARY_FEATURE,
+        "--",
+    ];
     full.extend(args.iter().map(String::as_str));
     run_checked(&cargo, &full)
 }

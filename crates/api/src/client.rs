@@ -666,7 +666,7 @@ impl Client {
             &redactor,
         );
         tracing::debug!(
-            code = error.kind(),
+            code = error.kind().as_str(),
             status,
             "the API answered with an error"
         );

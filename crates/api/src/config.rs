@@ -128,6 +128,7 @@ pub fn parse_base_url(what: &str, text: &str) -> Result<Url, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ApiErrorKind;
 
     #[test]
     fn https_anywhere_http_only_to_loopback() {
@@ -136,7 +137,7 @@ mod tests {
         assert!(parse_base_url("API host", "http://[::1]:8080/x").is_ok());
         assert!(parse_base_url("API host", "http://localhost:1/x").is_ok());
         let err = parse_base_url("API host", "http://api.orange.com/cloud/b2b/v1").unwrap_err();
-        assert_eq!(err.kind(), "invalid_config");
+        assert_eq!(err.kind(), ApiErrorKind::InvalidConfig);
         assert!(err.to_string().contains("plain http"));
         assert!(parse_base_url("API host", "ftp://x/y").is_err());
         assert!(parse_base_url("API host", "not a url").is_err());

@@ -66,9 +66,67 @@ impl Call {
     }
 }
 
+/// The stable code of an [`ApiError`], one per variant: what callers switch on (the CLI's exit
+/// codes, the core's `ErrorCode`), never on the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiErrorKind {
+    /// [`ApiError::InvalidClient`]: `invalid_client`.
+    InvalidClient,
+    /// [`ApiError::InvalidApiKey`]: `invalid_api_key`.
+    InvalidApiKey,
+    /// [`ApiError::ContractNotAccessible`]: `contract_not_accessible`.
+    ContractNotAccessible,
+    /// [`ApiError::NotFound`]: `not_found`.
+    NotFound,
+    /// [`ApiError::TokenRejected`]: `token_rejected`.
+    TokenRejected,
+    /// [`ApiError::RateLimited`]: `rate_limited`.
+    RateLimited,
+    /// [`ApiError::Validation`]: `validation`.
+    Validation,
+    /// [`ApiError::Server`]: `server`.
+    Server,
+    /// [`ApiError::Network`]: `network`.
+    Network,
+    /// [`ApiError::Timeout`]: `timeout`.
+    Timeout,
+    /// [`ApiError::OutcomeUnknown`]: `outcome_unknown`.
+    OutcomeUnknown,
+    /// [`ApiError::IncompleteDownload`]: `incomplete_download`.
+    IncompleteDownload,
+    /// [`ApiError::UnexpectedResponse`]: `unexpected_response`.
+    UnexpectedResponse,
+    /// [`ApiError::InvalidConfig`]: `invalid_config`.
+    InvalidConfig,
+    /// [`ApiError::Write`]: `write`.
+    Write,
+}
+
+impl ApiErrorKind {
+    /// The code as text (`invalid_client`, …): what is serialised and logged.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiErrorKind::InvalidClient => "invalid_client",
+            ApiErrorKind::InvalidApiKey => "invalid_api_key",
+            ApiErrorKind::ContractNotAccessible => "contract_not_accessible",
+            ApiErrorKind::NotFound => "not_found",
+            ApiErrorKind::TokenRejected => "token_rejected",
+            ApiErrorKind::RateLimited => "rate_limited",
+            ApiErrorKind::Validation => "validation",
+            ApiErrorKind::Server => "server",
+            ApiErrorKind::Network => "network",
+            ApiErrorKind::Timeout => "timeout",
+            ApiErrorKind::OutcomeUnknown => "outcome_unknown",
+            ApiErrorKind::IncompleteDownload => "incomplete_download",
+            ApiErrorKind::UnexpectedResponse => "unexpected_response",
+            ApiErrorKind::InvalidConfig => "invalid_config",
+            ApiErrorKind::Write => "write",
+        }
+    }
+}
+
 /// Everything that can go wrong when talking to the API, in terms a user can act on.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum ApiError {
     /// The OAuth server refused the client id / client secret pair.
     #[error("The client id or client secret was refused by Orange's OAuth server ({description}). Check both, as shown in the Orange Developer portal.")]
@@ -204,23 +262,23 @@ pub enum ApiError {
 
 impl ApiError {
     /// A stable, machine-readable code for this error, for exit codes and UI branches.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ApiErrorKind {
         match self {
-            ApiError::InvalidClient { .. } => "invalid_client",
-            ApiError::InvalidApiKey { .. } => "invalid_api_key",
-            ApiError::ContractNotAccessible { .. } => "contract_not_accessible",
-            ApiError::NotFound { .. } => "not_found",
-            ApiError::TokenRejected { .. } => "token_rejected",
-            ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::Validation { .. } => "validation",
-            ApiError::Server { .. } => "server",
-            ApiError::Network { .. } => "network",
-            ApiError::Timeout { .. } => "timeout",
-            ApiError::OutcomeUnknown { .. } => "outcome_unknown",
-            ApiError::IncompleteDownload { .. } => "incomplete_download",
-            ApiError::UnexpectedResponse { .. } => "unexpected_response",
-            ApiError::InvalidConfig(_) => "invalid_config",
-            ApiError::Write(_) => "write",
+            ApiError::InvalidClient { .. } => ApiErrorKind::InvalidClient,
+            ApiError::InvalidApiKey { .. } => ApiErrorKind::InvalidApiKey,
+            ApiError::ContractNotAccessible { .. } => ApiErrorKind::ContractNotAccessible,
+            ApiError::NotFound { .. } => ApiErrorKind::NotFound,
+            ApiError::TokenRejected { .. } => ApiErrorKind::TokenRejected,
+            ApiError::RateLimited { .. } => ApiErrorKind::RateLimited,
+            ApiError::Validation { .. } => ApiErrorKind::Validation,
+            ApiError::Server { .. } => ApiErrorKind::Server,
+            ApiError::Network { .. } => ApiErrorKind::Network,
+            ApiError::Timeout { .. } => ApiErrorKind::Timeout,
+            ApiError::OutcomeUnknown { .. } => ApiErrorKind::OutcomeUnknown,
+            ApiError::IncompleteDownload { .. } => ApiErrorKind::IncompleteDownload,
+            ApiError::UnexpectedResponse { .. } => ApiErrorKind::UnexpectedResponse,
+            ApiError::InvalidConfig(_) => ApiErrorKind::InvalidConfig,
+            ApiError::Write(_) => ApiErrorKind::Write,
         }
     }
 
@@ -244,7 +302,7 @@ impl Serialize for ApiError {
     /// `{ code, message, requestId?, field?, retryAfterSeconds? }`: what a UI needs, no secret.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut state = serializer.serialize_struct("ApiError", 5)?;
-        state.serialize_field("code", self.kind())?;
+        state.serialize_field("code", self.kind().as_str())?;
         state.serialize_field("message", &self.to_string())?;
         state.serialize_field("requestId", &self.request_id())?;
         let field = match self {
@@ -523,11 +581,11 @@ mod tests {
         let denied = r#"{"code":50,"message":"Access denied"}"#;
         assert_eq!(
             map(Call::ListContracts, 403, denied).kind(),
-            "invalid_api_key"
+            ApiErrorKind::InvalidApiKey
         );
         assert_eq!(
             map(Call::ListDocuments(contract()), 403, denied).kind(),
-            "contract_not_accessible"
+            ApiErrorKind::ContractNotAccessible
         );
         let legacy_limit = r#"{"code":53,"message":"Too many requests"}"#;
         let limited = map(Call::ListContracts, 403, legacy_limit);
@@ -538,7 +596,7 @@ mod tests {
             r#"{"code":25,"message":"Missing header","description":"Missing header: X-API-Key"}"#;
         assert_eq!(
             map(Call::ListContracts, 400, missing_key).kind(),
-            "invalid_api_key"
+            ApiErrorKind::InvalidApiKey
         );
         let field = r#"{"code":24,"message":"Invalid body field","description":"Invalid body field: email"}"#;
         match map(Call::CreateUser(contract()), 400, field) {
@@ -555,7 +613,7 @@ mod tests {
                 r#"{"code":60,"message":"Resource not found"}"#
             )
             .kind(),
-            "not_found"
+            ApiErrorKind::NotFound
         );
         assert_eq!(
             map(
@@ -564,25 +622,28 @@ mod tests {
                 r#"{"code":5,"message":"Service temporarily unavailable"}"#
             )
             .kind(),
-            "server"
+            ApiErrorKind::Server
         );
         assert_eq!(
             map(Call::ListContracts, 502, "<html>Bad gateway</html>").kind(),
-            "server"
+            ApiErrorKind::Server
         );
         assert_eq!(
             map(Call::ListContracts, 418, "<html>teapot</html>").kind(),
-            "unexpected_response"
+            ApiErrorKind::UnexpectedResponse
         );
     }
 
     #[test]
     fn token_errors_use_the_oauth_shape() {
         let body = r#"{"error":"invalid_client","error_description":"The requested service needs credentials, but the ones provided were invalid."}"#;
-        assert_eq!(map(Call::Token, 401, body).kind(), "invalid_client");
+        assert_eq!(
+            map(Call::Token, 401, body).kind(),
+            ApiErrorKind::InvalidClient
+        );
         assert_eq!(
             map(Call::Token, 400, r#"{"error":"unsupported_grant_type"}"#).kind(),
-            "unexpected_response"
+            ApiErrorKind::UnexpectedResponse
         );
         assert_eq!(
             map(
@@ -591,7 +652,7 @@ mod tests {
                 r#"{"code":53,"message":"Too many requests"}"#
             )
             .kind(),
-            "rate_limited"
+            ApiErrorKind::RateLimited
         );
     }
 
@@ -632,7 +693,7 @@ mod tests {
             Some("text/html"),
             NGINX_502.as_bytes(),
         );
-        assert_eq!(error.kind(), "server");
+        assert_eq!(error.kind(), ApiErrorKind::Server);
         let text = error.to_string();
         assert!(
             text.contains(

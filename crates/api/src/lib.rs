@@ -38,12 +38,12 @@ pub use config::{
 pub use credentials::Credentials;
 pub use disposition::filename_from_content_disposition;
 pub use download::{DownloadProgress, DownloadRequest, DownloadedFile};
-pub use error::ApiError;
+pub use error::{ApiError, ApiErrorKind};
 pub use ids::{ClientId, ContractId, ContractIdError, DocumentId, DocumentIdError, UserId};
 pub use model::{
     period_year_month, Civility, Contact, ContractDetail, ContractSummary, CreateAnswer,
     CreatedContract, CreatedUser, Customer, Document, DocumentList, DocumentType, DocumentsQuery,
-    ExtraFields, ListedDocuments, NewContract, NewUser, Offer, User,
+    ExtraFields, ListedDocuments, NewContract, NewUser, Offer, User, YearMonth, YearMonthError,
 };
 pub use retry::{parse_retry_after, RetryPolicy};
 pub use secrecy::{ExposeSecret, SecretString};

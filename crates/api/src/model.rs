@@ -8,6 +8,8 @@ use crate::ids::{ContractId, DocumentId, UserId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::num::NonZeroU32;
+use std::str::FromStr;
 
 /// Fields the contract does not name, kept as the server sent them.
 pub type ExtraFields = Map<String, Value>;
@@ -270,22 +272,112 @@ impl Document {
         }
     }
 
-    /// The `YYYYMM` part of the period as (year, month), when the period is well formed.
-    pub fn year_month(&self) -> Option<(u16, u8)> {
+    /// The month the period starts with, when the period is well formed.
+    pub fn year_month(&self) -> Option<YearMonth> {
         period_year_month(&self.period)
     }
 }
 
-/// The `YYYYMM` start of a document period (`YYYYMM` or `YYYYMMDD`) as (year, month), when it has
-/// one: for callers that keep periods without a whole [`Document`].
-pub fn period_year_month(period: &str) -> Option<(u16, u8)> {
-    let digits = period.get(..6)?;
-    if !digits.chars().all(|c| c.is_ascii_digit()) {
+/// The month a document period (`YYYYMM` or `YYYYMMDD`) starts with, when it has one: for callers
+/// that keep periods without a whole [`Document`].
+pub fn period_year_month(period: &str) -> Option<YearMonth> {
+    let digits = period.get(..6)?.as_bytes();
+    if !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let year: u16 = digits[..4].parse().ok()?;
-    let month: u8 = digits[4..].parse().ok()?;
-    (1..=12).contains(&month).then_some((year, month))
+    let number = digits
+        .iter()
+        .fold(0u32, |number, digit| number * 10 + u32::from(digit - b'0'));
+    YearMonth::from_number(number)
+}
+
+/// A calendar month: a year of four digits (0000–9999) and a month (1–12), ordered in time.
+///
+/// Why one type: the CLI's `--from`/`--to`, the app's month filter and the catalog's per-document
+/// month all compare months with the months of document periods; one type keeps them agreeing.
+/// Inside it is the `YYYYMM` number (202403 for March 2024), so two months compare as one integer
+/// (the catalog compares them for each of 100,000 documents per key press) and `Option<YearMonth>`
+/// is no larger than the number. The app's filter sends months in that number form too
+/// ([`YearMonth::from_number`]); people write them `YYYY-MM` ([`Display`](fmt::Display), [`FromStr`]).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth(NonZeroU32);
+
+/// Why a text is not a month in the form `YYYY-MM`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{text}\" is not a month: write it as YYYY-MM, e.g. 2024-03")]
+pub struct YearMonthError {
+    /// The text that was read.
+    pub text: String,
+}
+
+impl YearMonth {
+    /// The month `month` (1–12) of `year` (0–9999); `None` for any other.
+    pub fn new(year: u16, month: u8) -> Option<Self> {
+        if year > 9999 || !(1..=12).contains(&month) {
+            return None;
+        }
+        NonZeroU32::new(u32::from(year) * 100 + u32::from(month)).map(Self)
+    }
+
+    /// The month of a `YYYYMM` number (202403 is March 2024); `None` when the number names none.
+    pub fn from_number(number: u32) -> Option<Self> {
+        let year = u16::try_from(number / 100).ok()?;
+        let month = u8::try_from(number % 100).ok()?;
+        Self::new(year, month)
+    }
+
+    /// The `YYYYMM` number (202403 for March 2024): the compact form, ordered as the months are.
+    pub fn number(self) -> u32 {
+        self.0.get()
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        // At most 9999 (checked in `new`).
+        u16::try_from(self.0.get() / 100).unwrap_or(u16::MAX)
+    }
+
+    /// The month, 1 to 12.
+    pub fn month(self) -> u8 {
+        // Below 100.
+        u8::try_from(self.0.get() % 100).unwrap_or(u8::MAX)
+    }
+}
+
+impl fmt::Display for YearMonth {
+    /// `YYYY-MM`, e.g. `2024-03`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year(), self.month())
+    }
+}
+
+impl fmt::Debug for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "YearMonth({self})")
+    }
+}
+
+impl FromStr for YearMonth {
+    type Err = YearMonthError;
+
+    /// Exactly `YYYY-MM` (`2024-03`). A person's typing, with its mistakes named one by one, is
+    /// read by the core's `parse_year_month`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let bytes = text.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            bytes[range].iter().try_fold(0u16, |number, &digit| {
+                digit
+                    .is_ascii_digit()
+                    .then(|| number * 10 + u16::from(digit - b'0'))
+            })
+        };
+        let parsed = (bytes.len() == 7 && bytes[4] == b'-')
+            .then(|| (digits(0..4), digits(5..7)))
+            .and_then(|(year, month)| Self::new(year?, u8::try_from(month?).ok()?));
+        parsed.ok_or_else(|| YearMonthError {
+            text: text.to_owned(),
+        })
+    }
 }
 
 /// What to ask `GET /documents` for.
@@ -788,7 +880,44 @@ mod tests {
     fn year_month_reads_the_period_prefix() {
         let doc: Document =
             serde_json::from_str(r#"{"id":"x","filename":"f","period":"20240315"}"#).unwrap();
-        assert_eq!(doc.year_month(), Some((2024, 3)));
+        assert_eq!(doc.year_month(), YearMonth::new(2024, 3));
+        assert_eq!(period_year_month("202403"), YearMonth::new(2024, 3));
+        assert_eq!(period_year_month("202413"), None);
+        assert_eq!(period_year_month("2024"), None);
+        assert_eq!(period_year_month("March 24"), None);
+        assert_eq!(period_year_month("２０２４０３"), None);
+    }
+
+    #[test]
+    fn months_are_ordered_numbered_and_written_yyyy_mm() {
+        let march = YearMonth::new(2024, 3).unwrap();
+        assert_eq!(
+            (march.year(), march.month(), march.number()),
+            (2024, 3, 202403)
+        );
+        assert_eq!(march.to_string(), "2024-03");
+        assert_eq!("2024-03".parse::<YearMonth>(), Ok(march));
+        assert_eq!(YearMonth::from_number(202403), Some(march));
+        assert!(YearMonth::new(2023, 12).unwrap() < march);
+        assert!(march < YearMonth::new(2024, 10).unwrap());
+        assert_eq!(YearMonth::new(7, 1).unwrap().to_string(), "0007-01");
+        for bad in [
+            YearMonth::new(2024, 0),
+            YearMonth::new(2024, 13),
+            YearMonth::new(10_000, 1),
+        ] {
+            assert_eq!(bad, None);
+        }
+        for bad in [202400, 202413, 2024, 20240101, 0] {
+            assert_eq!(YearMonth::from_number(bad), None, "{bad}");
+        }
+        for bad in [
+            "2024-3", "202403", "2024/03", "2024-13", "24-03", "2024-0a", "", "2024-03 ",
+        ] {
+            let error = bad.parse::<YearMonth>().unwrap_err();
+            assert!(error.to_string().contains("YYYY-MM"), "{bad}: {error}");
+        }
+        assert_eq!(std::mem::size_of::<Option<YearMonth>>(), 4);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use ccs_api::{ApiError, Civility, ClientConfig, CreateAnswer, NewContract, NewUser};
+use ccs_api::{ApiError, ApiErrorKind, Civility, ClientConfig, CreateAnswer, NewContract, NewUser};
 use ccs_sandbox::{CreateAnswerStyle, Fault, Route};
 use common::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -137,7 +137,7 @@ fn impatient(sandbox: &ccs_sandbox::SandboxHandle) -> ccs_api::Client {
 }
 
 fn assert_may_have_been_applied(error: &ApiError, list: &str) {
-    assert_eq!(error.kind(), "outcome_unknown", "{error}");
+    assert_eq!(error.kind(), ApiErrorKind::OutcomeUnknown, "{error}");
     let text = error.to_string();
     assert!(
         text.contains("The request may have been applied: check the list of")
@@ -223,7 +223,7 @@ async fn a_create_whose_connection_drops_after_sending_is_not_retried() {
         .create_contract(&new_contract("Dropped"))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "outcome_unknown", "{error}");
+    assert_eq!(error.kind(), ApiErrorKind::OutcomeUnknown, "{error}");
     assert!(
         error
             .to_string()

@@ -4,7 +4,7 @@
 
 mod common;
 
-use ccs_api::ClientConfig;
+use ccs_api::{ApiErrorKind, ClientConfig};
 use ccs_sandbox::{Fault, GatewayStyle, Route};
 use common::*;
 use std::io::Write;
@@ -61,7 +61,7 @@ async fn an_nginx_502_page_is_summarized_in_the_error_and_the_retry_warnings() {
     };
     sandbox.inject(Route::Contracts, page, 3);
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "server");
+    assert_eq!(error.kind(), ApiErrorKind::Server);
     assert_eq!(
         sandbox.request_count(Route::Contracts),
         3,
@@ -127,7 +127,7 @@ async fn a_plain_text_503_is_its_first_words_only() {
         1,
     );
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "server");
+    assert_eq!(error.kind(), ApiErrorKind::Server);
     let text = error.to_string();
     assert!(text.contains("the text \"upstream connect error"), "{text}");
     let quoted = text.split('"').nth(1).expect("a quoted first line");
@@ -148,7 +148,7 @@ async fn a_gateway_page_on_the_token_endpoint_is_summarized_too() {
         1,
     );
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "server");
+    assert_eq!(error.kind(), ApiErrorKind::Server);
     let text = error.to_string();
     assert!(text.contains("504 Gateway Timeout"), "{text}");
     for leaked in PAGE_ONLY {
@@ -181,7 +181,7 @@ async fn a_captive_portal_page_answering_a_list_is_named_by_its_title() {
     };
     let (client, _) = client_with(&sandbox, config, credentials_for(&sandbox));
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ApiErrorKind::UnexpectedResponse);
     let text = error.to_string();
     assert!(text.contains("an HTML page titled \"Hotel Wi-Fi"), "{text}");
     assert!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use ccs_api::{ClientConfig, DocumentId, DocumentsQuery, DownloadRequest};
+use ccs_api::{ApiErrorKind, ClientConfig, DocumentId, DocumentsQuery, DownloadRequest};
 use common::*;
 
 const TOKEN: &str =
@@ -40,7 +40,7 @@ async fn a_retry_after_of_u64_max_is_not_waited_nor_a_panic() {
     .await;
     let (client, clock) = client_of(&server).await;
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "rate_limited");
+    assert_eq!(error.kind(), ApiErrorKind::RateLimited);
     assert!(clock.sleeps().is_empty(), "beyond any budget: not waited");
     assert!(
         error.to_string().contains("18446744073709551615 s"),
@@ -69,7 +69,10 @@ async fn a_huge_content_length_is_refused_before_reading() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error.kind(), "unexpected_response" | "network"),
+        matches!(
+            error.kind(),
+            ApiErrorKind::UnexpectedResponse | ApiErrorKind::Network
+        ),
         "{error}"
     );
 }
@@ -94,7 +97,10 @@ async fn a_download_announcing_more_than_it_sends_is_incomplete() {
         .await;
     let error = result.unwrap_err();
     assert!(
-        matches!(error.kind(), "incomplete_download" | "network"),
+        matches!(
+            error.kind(),
+            ApiErrorKind::IncompleteDownload | ApiErrorKind::Network
+        ),
         "{error}"
     );
 }
@@ -155,7 +161,7 @@ async fn deeply_nested_json_is_a_clear_error() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ApiErrorKind::UnexpectedResponse);
     let text = error.to_string();
     assert!(text.contains("recursion limit exceeded"), "{text}");
     assert!(!text.contains("[[[["), "{text}");

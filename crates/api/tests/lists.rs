@@ -4,7 +4,7 @@
 
 mod common;
 
-use ccs_api::{ClientConfig, ContractId, DocumentsQuery};
+use ccs_api::{ApiErrorKind, ClientConfig, ContractId, DocumentsQuery};
 use ccs_sandbox::{FaultConfig, SandboxConfig};
 use common::*;
 use std::time::{Duration, Instant};
@@ -66,7 +66,7 @@ async fn an_object_without_documents_is_an_error_naming_its_keys() {
         .list_documents(&contract, &all(10))
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ApiErrorKind::UnexpectedResponse);
     let text = error.to_string();
     assert!(
         text.contains("got an object with keys error, status"),
@@ -160,7 +160,7 @@ async fn a_stalled_list_fails_within_the_read_timeout() {
         .await
         .unwrap_err();
     let took = started.elapsed();
-    assert_eq!(error.kind(), "timeout", "{error}");
+    assert_eq!(error.kind(), ApiErrorKind::Timeout, "{error}");
     assert!(
         took >= Duration::from_millis(450) && took < Duration::from_secs(3),
         "about the read timeout: {took:?}"

@@ -3,7 +3,7 @@
 
 mod common;
 
-use ccs_api::{ClientConfig, DocumentsQuery, NewContract};
+use ccs_api::{ApiErrorKind, ClientConfig, DocumentsQuery, NewContract};
 use ccs_sandbox::{Fault, Route};
 use common::*;
 use std::time::Duration;
@@ -63,7 +63,7 @@ async fn attempts_are_bounded() {
     let (client, _) = client_with(&sandbox, config, credentials_for(&sandbox));
     sandbox.inject(Route::Contracts, status(503, 5, None), 10);
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "server");
+    assert_eq!(error.kind(), ApiErrorKind::Server);
     assert_eq!(sandbox.request_count(Route::Contracts), 3);
 }
 
@@ -73,7 +73,7 @@ async fn a_retry_after_beyond_the_total_budget_is_not_waited() {
     let (client, clock) = client_for(&sandbox);
     sandbox.inject(Route::Contracts, status(429, 53, Some(3600)), 1);
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "rate_limited");
+    assert_eq!(error.kind(), ApiErrorKind::RateLimited);
     assert!(error.to_string().contains("3600 s"), "{error}");
     assert!(clock.sleeps().is_empty());
 }
@@ -83,7 +83,10 @@ async fn server_errors_500_are_not_retried() {
     let sandbox = sandbox().await;
     let (client, _) = client_for(&sandbox);
     sandbox.inject(Route::Contracts, status(500, 1, None), 1);
-    assert_eq!(client.list_contracts().await.unwrap_err().kind(), "server");
+    assert_eq!(
+        client.list_contracts().await.unwrap_err().kind(),
+        ApiErrorKind::Server
+    );
     assert_eq!(sandbox.request_count(Route::Contracts), 1);
 }
 
@@ -113,7 +116,7 @@ async fn posts_are_not_retried_on_5xx() {
             .await
             .unwrap_err()
             .kind(),
-        "server"
+        ApiErrorKind::Server
     );
     assert_eq!(sandbox.request_count(Route::CreateContract), 1);
 }
@@ -143,7 +146,7 @@ async fn connection_failures_are_retried_then_reported_with_a_network_hint() {
     let clock = std::sync::Arc::new(ccs_api::ManualClock::new(std::time::SystemTime::now()));
     let client = ccs_api::Client::with_clock(config, credentials, clock.clone()).unwrap();
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "network");
+    assert_eq!(error.kind(), ApiErrorKind::Network);
     assert!(error.to_string().contains("VPN or proxy"), "{error}");
     assert_eq!(clock.sleeps().len(), 2, "three attempts in all");
 }
@@ -172,5 +175,5 @@ async fn a_slow_answer_is_a_timeout() {
         )
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "timeout", "{error}");
+    assert_eq!(error.kind(), ApiErrorKind::Timeout, "{error}");
 }

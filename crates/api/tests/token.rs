@@ -3,7 +3,7 @@
 
 mod common;
 
-use ccs_api::{DocumentsQuery, RetryPolicy};
+use ccs_api::{ApiErrorKind, DocumentsQuery, RetryPolicy};
 use ccs_sandbox::{Fault, ManualClock as ServerClock, Route, SandboxConfig};
 use common::*;
 use std::sync::Arc;
@@ -106,7 +106,7 @@ async fn a_token_refused_twice_is_an_error_not_a_loop() {
         5,
     );
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "token_rejected");
+    assert_eq!(error.kind(), ApiErrorKind::TokenRejected);
     assert_eq!(
         sandbox.request_count(Route::Token),
         2,

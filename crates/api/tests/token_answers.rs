@@ -4,7 +4,7 @@
 
 mod common;
 
-use ccs_api::ApiError;
+use ccs_api::{ApiError, ApiErrorKind};
 use ccs_sandbox::{FaultConfig, ManualClock as ServerClock, Route, SandboxConfig, TokenBodyFault};
 use common::*;
 use std::sync::Arc;
@@ -40,7 +40,7 @@ async fn a_token_answer_that_is_not_json_is_reported_without_quoting_it() {
     let sandbox = sandbox_with(odd_token(TokenBodyFault::NotJson)).await;
     let (client, _) = client_for(&sandbox);
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ApiErrorKind::UnexpectedResponse);
     for output in outputs(&error) {
         assert!(
             output.contains("a token answer that is not valid JSON"),
@@ -102,7 +102,7 @@ async fn a_negative_expires_in_is_a_clear_error() {
     let sandbox = sandbox_with(odd_token(TokenBodyFault::NegativeExpiresIn)).await;
     let (client, _) = client_for(&sandbox);
     let error = client.list_contracts().await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ApiErrorKind::UnexpectedResponse);
     for output in outputs(&error) {
         assert!(
             output.contains("a token answer whose expires_in is negative"),

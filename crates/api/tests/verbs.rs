@@ -4,8 +4,8 @@
 mod common;
 
 use ccs_api::{
-    Civility, ContractId, DocumentId, DocumentType, DocumentsQuery, DownloadRequest, NewContract,
-    NewUser,
+    ApiErrorKind, Civility, ContractId, DocumentId, DocumentType, DocumentsQuery, DownloadRequest,
+    NewContract, NewUser,
 };
 use ccs_sandbox::{DispositionStyle, Route};
 use common::*;
@@ -359,5 +359,5 @@ async fn document_ids_are_percent_encoded_in_the_path() {
         .download_document(&contract, &request, &mut sink, &mut |_| {})
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "not_found", "{error}");
+    assert_eq!(error.kind(), ApiErrorKind::NotFound, "{error}");
 }

@@ -284,7 +284,8 @@ pub struct DownloadArgs {
     /// a changed file is kept and the fresh copy saved beside it as "name (2).pdf")
     #[arg(long)]
     pub overwrite: bool,
-    /// Ask for ZIP archives (saved as <name>.zip)
+    /// Ask the server to wrap each document in a ZIP archive of its own (one <name>.zip per
+    /// document, not one archive of them all)
     #[arg(long)]
     pub zipped: bool,
 }

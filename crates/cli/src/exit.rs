@@ -3,6 +3,8 @@
 //! Why fixed numbers: a scheduled job that fetches last month's invoices must tell "fix the
 //! credentials" (3) from "try again later" (5) without parsing English.
 
+use ccs_api::ApiErrorKind;
+use ccs_core::error::Setting;
 use ccs_core::CoreError;
 
 /// Success.
@@ -20,11 +22,12 @@ pub const DOWNLOADS_FAILED: u8 = 6;
 /// Interrupted by Ctrl-C.
 pub const INTERRUPTED: u8 = 130;
 
-/// The exit code for an error.
+/// The exit code for an error. Exhaustive on purpose: a new error must be given its code here.
 pub fn code_for(error: &CoreError) -> u8 {
     match error {
         CoreError::MissingSetting {
-            what: "contract", ..
+            what: Setting::Contract,
+            ..
         } => BAD_INPUT,
         CoreError::MissingSetting { .. }
         | CoreError::MissingSecret { .. }
@@ -38,15 +41,74 @@ pub fn code_for(error: &CoreError) -> u8 {
         | CoreError::Postman(_)
         | CoreError::Io { .. } => BAD_INPUT,
         CoreError::Api(api) => match api.kind() {
-            "invalid_client" | "invalid_api_key" | "token_rejected" => AUTH,
-            "contract_not_accessible" | "not_found" => NOT_ACCESSIBLE,
-            "validation" | "invalid_config" => BAD_INPUT,
-            "write" => DOWNLOADS_FAILED,
-            _ => UNAVAILABLE,
+            ApiErrorKind::InvalidClient
+            | ApiErrorKind::InvalidApiKey
+            | ApiErrorKind::TokenRejected => AUTH,
+            ApiErrorKind::ContractNotAccessible | ApiErrorKind::NotFound => NOT_ACCESSIBLE,
+            ApiErrorKind::Validation | ApiErrorKind::InvalidConfig => BAD_INPUT,
+            ApiErrorKind::Write => DOWNLOADS_FAILED,
+            // Try again later (a create whose answer was lost: after checking the list).
+            ApiErrorKind::OutcomeUnknown
+            | ApiErrorKind::RateLimited
+            | ApiErrorKind::Server
+            | ApiErrorKind::Network
+            | ApiErrorKind::Timeout
+            | ApiErrorKind::IncompleteDownload
+            | ApiErrorKind::UnexpectedResponse => UNAVAILABLE,
         },
         // Another download is saving into that folder: try again when it is done.
         CoreError::FolderInUse { .. } => UNAVAILABLE,
         CoreError::Cancelled => INTERRUPTED,
-        _ => UNAVAILABLE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ccs_api::ApiError;
+
+    #[test]
+    fn scripts_can_tell_what_to_do() {
+        let api = |error: ApiError| code_for(&CoreError::Api(error));
+        assert_eq!(
+            api(ApiError::OutcomeUnknown {
+                what: "a contract".into(),
+                list: "contracts".into(),
+                detail: "no answer".into(),
+            }),
+            UNAVAILABLE
+        );
+        assert_eq!(
+            api(ApiError::InvalidClient {
+                description: "no".into()
+            }),
+            AUTH
+        );
+        assert_eq!(api(ApiError::InvalidConfig("x".into())), BAD_INPUT);
+        assert_eq!(
+            api(ApiError::Write(std::io::Error::other("full"))),
+            DOWNLOADS_FAILED
+        );
+        let folder_in_use = CoreError::FolderInUse {
+            path: "/tmp/x".into(),
+            holder: None,
+            lock_file: "/tmp/x/.ccs-downloads.lock".into(),
+        };
+        assert_eq!(code_for(&folder_in_use), UNAVAILABLE);
+        assert_eq!(code_for(&CoreError::Cancelled), INTERRUPTED);
+        let reserved = CoreError::ReservedProfileName {
+            name: "Demo".into(),
+        };
+        assert_eq!(code_for(&reserved), BAD_INPUT);
+        let no_contract = CoreError::MissingSetting {
+            what: Setting::Contract,
+            hint: String::new(),
+        };
+        assert_eq!(code_for(&no_contract), BAD_INPUT);
+        let no_client = CoreError::MissingSetting {
+            what: Setting::ClientId,
+            hint: String::new(),
+        };
+        assert_eq!(code_for(&no_client), AUTH);
     }
 }

@@ -43,16 +43,13 @@ pub fn read_secrets(from_stdin: bool) -> Result<(SecretString, SecretString), Co
     };
     let mut missing = Vec::new();
     if secret.is_empty() {
-        missing.push(FieldError {
-            field: "clientSecret",
-            message: "the client secret is empty".into(),
-        });
+        missing.push(FieldError::new(
+            "clientSecret",
+            "the client secret is empty",
+        ));
     }
     if key.is_empty() {
-        missing.push(FieldError {
-            field: "apiKey",
-            message: "the API key is empty".into(),
-        });
+        missing.push(FieldError::new("apiKey", "the API key is empty"));
     }
     if !missing.is_empty() {
         return Err(CoreError::InvalidInput { fields: missing });

@@ -17,9 +17,6 @@ use std::path::{Path, PathBuf};
 /// The settings file's name, in the configuration folder.
 pub const APP_SETTINGS_FILE: &str = "app-settings.toml";
 
-/// The proxy schemes the client speaks.
-const PROXY_SCHEMES: [&str; 4] = ["http", "https", "socks5", "socks5h"];
-
 /// Which proxy the app uses (apps started from a desktop menu do not see the shell's HTTPS_PROXY).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "camelCase")]
@@ -217,20 +214,11 @@ impl AppSettingsStore {
     }
 }
 
-/// Checks a manual proxy URL: a scheme the client speaks and a host.
+/// Checks a manual proxy URL: [`crate::validate::parse_proxy_url`], where the UI's check comes from.
 fn parse_proxy_url(text: &str) -> Result<url::Url, CoreError> {
-    let invalid = |why: String| CoreError::field("proxy", why);
-    let url = url::Url::parse(text.trim())
-        .map_err(|e| invalid(format!("The proxy URL is not valid ({e}).")))?;
-    if !PROXY_SCHEMES.contains(&url.scheme()) {
-        return Err(invalid(
-            "The proxy URL must start with http://, https:// or socks5://.".into(),
-        ));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("The proxy URL has no host.".into()));
-    }
-    Ok(url)
+    crate::validate::parse_proxy_url(text).map_err(|problem| CoreError::InvalidInput {
+        fields: vec![problem],
+    })
 }
 
 /// A proxy URL without its password, and the password (decoded), if it had one.
@@ -250,6 +238,7 @@ fn split_password(text: &str) -> Result<(String, Option<SecretString>), CoreErro
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use crate::secrets::MemoryKeychain;
     use std::sync::Arc;
 
@@ -386,7 +375,7 @@ mod tests {
             ("socks4://proxy.example:1080", "socks5://"),
         ] {
             let error = store.set_proxy(manual(url)).unwrap_err();
-            assert_eq!(error.kind(), "invalid_input");
+            assert_eq!(error.kind(), ErrorCode::InvalidInput);
             assert!(error.to_string().contains(reason), "{url}: {error}");
         }
         assert_eq!(store.proxy().unwrap().proxy, Proxy::System);

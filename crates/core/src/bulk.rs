@@ -10,7 +10,7 @@
 //!   are removed when the next run starts, and those another live transfer is writing are not (see
 //!   [`crate::save::clean_stale_temp_files`]).
 //! - **One run per folder.** A second run into a folder where one is going is refused
-//!   ([`BulkError::FolderInUse`]) rather than mixing their names and records; a crashed run's lock
+//!   ([`CoreError::FolderInUse`]) rather than mixing their names and records; a crashed run's lock
 //!   does not count (see `folder_lock`).
 //! - **Nothing outside the folder, nothing overwritten by accident.** Names come from untrusted server
 //!   text and go through [`safe_file_name`]; one [`NameAllocator`], seeded with what the folder already
@@ -23,7 +23,7 @@
 //!   Only [`BulkRequest::overwrite`] replaces it. Entries the run may not trust (another contract's,
 //!   one file recorded for two documents) are ignored with a warning in [`BulkSummary::warnings`].
 //! - **One failure is one failure.** A cut connection or a 404 marks that document failed (with the
-//!   API's error code) and the others go on; only set-up problems (the folder) are a [`BulkError`].
+//!   API's error code) and the others go on; only set-up problems (the folder) are a [`CoreError`].
 //! - **Flat memory.** Bodies are streamed to disk and hashed on the way; nothing holds a whole file.
 //!
 //! What a rerun costs: deciding that a recorded file is intact needs its SHA-256, so a rerun reads
@@ -40,7 +40,7 @@ pub use folder_lock::LOCK_FILE_NAME;
 
 use crate::disk::temp::{clean_stale_temp_files, create_temp, is_temp_name};
 use crate::disk::{sync_folder, DiskWriter};
-use crate::error::CoreError;
+use crate::error::{CoreError, ErrorCode};
 use crate::manifest::{
     Manifest, ManifestEntry, ManifestWarning, ManifestWarningCode, MANIFEST_FILE_NAME,
 };
@@ -74,12 +74,6 @@ pub const DEFAULT_JOBS: usize = 4;
 /// of 500 small files would cost more than the files; an interrupted run loses at most this much of
 /// the manifest, and those documents are simply fetched again.
 pub const MANIFEST_SAVE_INTERVAL: Duration = Duration::from_millis(250);
-
-/// The [`FileError::code`] of a document that was not finished because the run was cancelled.
-pub const CANCELLED_CODE: &str = "cancelled";
-
-/// The [`FileError::code`] of a local file system failure (temporary file, fsync, rename).
-pub const IO_CODE: &str = "io";
 
 /// The size of the reads that hash a file already on disk.
 const HASH_BUFFER: usize = 256 * 1024;
@@ -200,9 +194,10 @@ pub struct FileOutcome {
 /// language), a message in English for logs and the command line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileError {
-    /// [`ApiError::kind`] (`incomplete_download`, `not_found`, `rate_limited`, …), [`IO_CODE`] or
-    /// [`CANCELLED_CODE`].
-    pub code: String,
+    /// The API's code ([`ApiError::kind`]: `incomplete_download`, `not_found`, `rate_limited`, …),
+    /// [`ErrorCode::Io`] for a local file system failure (temporary file, fsync, rename), or
+    /// [`ErrorCode::Cancelled`] for a document the run's cancellation stopped.
+    pub code: ErrorCode,
     /// What happened, in words.
     pub message: String,
 }
@@ -220,7 +215,7 @@ pub struct BulkSummary {
     /// Documents that failed, cancelled ones included.
     pub failed: usize,
     /// Whether cancellation stopped at least one document (those are `Failed` with code
-    /// [`CANCELLED_CODE`]).
+    /// [`ErrorCode::Cancelled`]).
     pub cancelled: bool,
     /// One outcome per requested document, in the request's order.
     pub files: Vec<FileOutcome>,
@@ -229,96 +224,21 @@ pub struct BulkSummary {
     pub warnings: Vec<ManifestWarning>,
 }
 
-/// Why a bulk download could not start. Failures of single documents are in [`BulkSummary`].
-#[derive(Debug, thiserror::Error)]
-pub enum BulkError {
-    /// The folder did not exist and could not be created.
-    #[error("cannot create the folder {}: {source}", path.display())]
-    CreateFolder {
-        /// The folder.
-        path: PathBuf,
-        /// The system's reason.
-        source: io::Error,
-    },
-    /// The path exists and is a file (or something else that is not a folder).
-    #[error("{} is not a folder", path.display())]
-    NotAFolder {
-        /// The path.
-        path: PathBuf,
-    },
-    /// The folder's contents could not be listed (or its absolute path found).
-    #[error("cannot read the folder {}: {source}", path.display())]
-    ReadFolder {
-        /// The folder.
-        path: PathBuf,
-        /// The system's reason.
-        source: io::Error,
-    },
-    /// The folder's lock file could not be created or opened.
-    #[error("cannot lock the folder (file {}): {source}", path.display())]
-    Lock {
-        /// The lock file.
-        path: PathBuf,
-        /// The system's reason.
-        source: io::Error,
-    },
-    /// Another run is downloading into this folder now.
-    #[error("another download{} is already saving into {}; wait for it to end or choose another folder (its lock file is {})", holder.map(|pid| format!(" (process {pid})")).unwrap_or_default(), folder.display(), lock_file.display())]
-    FolderInUse {
-        /// The folder.
-        folder: PathBuf,
-        /// The process id of the run holding it, when known.
-        holder: Option<u32>,
-        /// The lock file ([`LOCK_FILE_NAME`] in the folder).
-        lock_file: PathBuf,
-    },
-}
-
-impl BulkError {
-    /// A stable code: `folder_in_use`, else `io`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            BulkError::FolderInUse { .. } => "folder_in_use",
-            _ => IO_CODE,
-        }
-    }
-}
-
-impl From<BulkError> for CoreError {
-    /// [`CoreError::FolderInUse`] for a busy folder, [`CoreError::Io`] for the rest.
-    fn from(error: BulkError) -> Self {
-        match error {
-            BulkError::FolderInUse {
-                folder,
-                holder,
-                lock_file,
-            } => CoreError::FolderInUse {
-                path: folder,
-                holder,
-                lock_file,
-            },
-            BulkError::CreateFolder { path, source }
-            | BulkError::ReadFolder { path, source }
-            | BulkError::Lock { path, source } => CoreError::Io { path, source },
-            BulkError::NotAFolder { path } => CoreError::Io {
-                path,
-                source: io::Error::new(io::ErrorKind::NotADirectory, "not a folder"),
-            },
-        }
-    }
-}
-
 /// Downloads `request.documents` into `request.folder`, reporting through `events`.
 ///
 /// Stops promptly when `cancel` is cancelled: transfers in flight are dropped, their temporary files
-/// removed, and every document not finished is reported `Failed` with code [`CANCELLED_CODE`]. The
-/// manifest is written at the end in every case, so what was saved is skipped next time.
+/// removed, and every document not finished is reported `Failed` with code [`ErrorCode::Cancelled`].
+/// The manifest is written at the end in every case, so what was saved is skipped next time.
+///
+/// Fails only when the run cannot start: [`CoreError::FolderInUse`] when another run is saving
+/// into the folder, [`CoreError::Io`] when the folder cannot be created, read or locked (or is a
+/// file). Failures of single documents are in the [`BulkSummary`].
 pub async fn download_documents(
     client: &Client,
     request: BulkRequest,
     events: &(dyn Fn(BulkEvent) + Send + Sync),
     cancel: CancellationToken,
-) -> Result<BulkSummary, BulkError> {
+) -> Result<BulkSummary, CoreError> {
     let folder = prepare_folder(&request.folder)?;
     // Held to the end of the run; dropping it removes the lock file.
     let _lock = FolderLock::acquire(&folder)?;
@@ -374,20 +294,19 @@ pub async fn download_documents(
 }
 
 /// Creates the folder when missing and returns its absolute path.
-fn prepare_folder(folder: &Path) -> Result<PathBuf, BulkError> {
+fn prepare_folder(folder: &Path) -> Result<PathBuf, CoreError> {
+    let io_error = |source| CoreError::Io {
+        path: folder.to_owned(),
+        source,
+    };
     if folder.exists() && !folder.is_dir() {
-        return Err(BulkError::NotAFolder {
-            path: folder.to_owned(),
-        });
+        return Err(io_error(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            "not a folder",
+        )));
     }
-    std::fs::create_dir_all(folder).map_err(|source| BulkError::CreateFolder {
-        path: folder.to_owned(),
-        source,
-    })?;
-    std::path::absolute(folder).map_err(|source| BulkError::ReadFolder {
-        path: folder.to_owned(),
-        source,
-    })
+    std::fs::create_dir_all(folder).map_err(io_error)?;
+    std::path::absolute(folder).map_err(io_error)
 }
 
 /// Removes the temporary files nobody is writing any more and returns the names of everything else
@@ -397,8 +316,8 @@ fn prepare_folder(folder: &Path) -> Result<PathBuf, BulkError> {
 /// single document into this folder right now; its temporary file is locked and stays (see
 /// [`clean_stale_temp_files`]). Temporary names are never handed out as final names, so they need
 /// no reserving.
-fn clean_folder(folder: &Path) -> Result<Vec<String>, BulkError> {
-    let read_error = |source| BulkError::ReadFolder {
+fn clean_folder(folder: &Path) -> Result<Vec<String>, CoreError> {
+    let read_error = |source| CoreError::Io {
         path: folder.to_owned(),
         source,
     };
@@ -431,9 +350,11 @@ fn summarise(files: Vec<FileOutcome>, warnings: Vec<ManifestWarning>) -> BulkSum
         skipped: count(FileStatus::Skipped),
         changed_locally_kept: count(FileStatus::ChangedLocallyKept),
         failed: count(FileStatus::Failed),
-        cancelled: files
-            .iter()
-            .any(|f| f.error.as_ref().is_some_and(|e| e.code == CANCELLED_CODE)),
+        cancelled: files.iter().any(|f| {
+            f.error
+                .as_ref()
+                .is_some_and(|e| e.code == ErrorCode::Cancelled)
+        }),
         warnings,
         files,
     }
@@ -825,7 +746,23 @@ fn move_if_free(temp: &Path, target: &Path) -> io::Result<bool> {
 
 /// The name a document is saved under, before clash numbering: the list's `filename`, else the
 /// server's `Content-Disposition` name, else `{period}_{type}_{id}.{ext}`; `.zip` added when zipped.
-fn wanted_name(document: &Document, downloaded: &DownloadedFile, zipped: bool) -> String {
+/// The name a document's file gets in a folder save as far as the list tells it (before any
+/// download, so without the server's own name): what a failed document is named by.
+pub fn listed_file_name(document: &Document) -> String {
+    let nothing_downloaded = DownloadedFile {
+        bytes: 0,
+        server_file_name: None,
+        content_type: None,
+        request_id: None,
+    };
+    wanted_name(document, &nothing_downloaded, false)
+}
+
+pub(crate) fn wanted_name(
+    document: &Document,
+    downloaded: &DownloadedFile,
+    zipped: bool,
+) -> String {
     if !document.filename.trim().is_empty() {
         let name = safe_file_name(&document.filename);
         return if zipped {
@@ -871,25 +808,25 @@ fn failed(id: &DocumentId, error: FileError) -> FileOutcome {
 }
 
 /// An API failure, with its stable code.
-fn api_error(error: &ApiError) -> FileError {
+pub(crate) fn api_error(error: &ApiError) -> FileError {
     FileError {
-        code: error.kind().to_owned(),
+        code: error.kind().into(),
         message: error.to_string(),
     }
 }
 
 /// A local file system failure.
-fn io_error(error: &io::Error) -> FileError {
+pub(crate) fn io_error(error: &io::Error) -> FileError {
     FileError {
-        code: IO_CODE.to_owned(),
+        code: ErrorCode::Io,
         message: error.to_string(),
     }
 }
 
 /// The error of a document the cancellation stopped.
-fn cancelled_error() -> FileError {
+pub(crate) fn cancelled_error() -> FileError {
     FileError {
-        code: CANCELLED_CODE.to_owned(),
+        code: ErrorCode::Cancelled,
         message: "the download was cancelled".to_owned(),
     }
 }

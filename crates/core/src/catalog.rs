@@ -12,14 +12,11 @@
 //! sort order; and typing on narrows the previous matches instead of scanning every row again.
 
 use crate::listed::{CompactDocuments, ListedDocument};
-use ccs_api::{period_year_month, Document, DocumentId, DocumentType, DocumentsQuery};
+use ccs_api::{period_year_month, Document, DocumentId, DocumentType, DocumentsQuery, YearMonth};
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
-
-/// A month as a `YYYYMM` number (202403 is March 2024): months compare as numbers.
-pub type YearMonthNumber = u32;
 
 /// What the person asked to see. An empty search and `None`s show everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,9 +27,9 @@ pub struct CatalogFilter {
     /// One type only.
     pub document_type: Option<DocumentType>,
     /// First month shown, inclusive.
-    pub from: Option<YearMonthNumber>,
+    pub from: Option<YearMonth>,
     /// Last month shown, inclusive.
-    pub to: Option<YearMonthNumber>,
+    pub to: Option<YearMonth>,
 }
 
 impl CatalogFilter {
@@ -146,7 +143,7 @@ struct RowKeys {
     /// plain ASCII, read in place.
     folded: Option<Box<str>>,
     name_len: u32,
-    month: Option<YearMonthNumber>,
+    month: Option<YearMonth>,
     /// Milliseconds since 1970: `createdAt`, else the period's day or first day.
     time: Option<i64>,
 }
@@ -354,6 +351,17 @@ impl Catalog {
             .collect()
     }
 
+    /// The documents of these ids that the list holds, in the API's order (a "Try again" of the
+    /// ones that failed).
+    pub fn documents_with_ids(&self, ids: &[String]) -> Vec<Document> {
+        let wanted: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        (0..self.documents.len())
+            .map(|i| self.documents.at(i))
+            .filter(|doc| wanted.contains(doc.id()))
+            .map(|doc| doc.to_document())
+            .collect()
+    }
+
     /// The documents a filter shows, in the API's order.
     pub fn matching_documents(&self, filter: &CatalogFilter) -> Vec<Document> {
         let words = search_words(&filter.search);
@@ -439,7 +447,7 @@ impl RowKeys {
         Self {
             folded,
             name_len,
-            month: period_month(doc.period()),
+            month: period_year_month(doc.period()),
             time: created.or_else(|| period_time(doc.period())),
         }
     }
@@ -505,26 +513,16 @@ fn search_words(search: &str) -> Vec<String> {
     fold(search).split_whitespace().map(str::to_owned).collect()
 }
 
-/// The month a period names (`YYYYMM…`), or `None` when it does not start with one.
-pub fn period_month(period: &str) -> Option<YearMonthNumber> {
-    period_year_month(period).map(|(year, month)| u32::from(year) * 100 + u32::from(month))
-}
-
-/// Whether a number names a month as `YYYYMM` (what a filter's months must be).
-pub fn is_year_month(number: YearMonthNumber) -> bool {
-    (100_000..=999_999).contains(&number) && (1..=12).contains(&(number % 100))
-}
-
 /// A period's day (`YYYYMMDD`) or first day (`YYYYMM`) at midnight UTC, in milliseconds.
 fn period_time(period: &str) -> Option<i64> {
-    let month = period_month(period)?;
+    let month = period_year_month(period)?;
     let day = period
         .get(6..8)
         .and_then(|d| d.parse::<i8>().ok())
         .filter(|d| (1..=31).contains(d))
         .unwrap_or(1);
-    let year = i16::try_from(month / 100).ok()?;
-    let month = i8::try_from(month % 100).ok()?;
+    let year = i16::try_from(month.year()).ok()?;
+    let month = i8::try_from(month.month()).ok()?;
     let date = jiff::civil::Date::new(year, month, day)
         .or_else(|_| jiff::civil::Date::new(year, month, 1))
         .ok()?;
@@ -661,15 +659,28 @@ mod tests {
         ids(catalog, filter, CatalogSort::default())
     }
 
+    /// A month given as its `YYYYMM` number, as the tests write them.
+    fn ym(number: u32) -> YearMonth {
+        YearMonth::from_number(number).unwrap()
+    }
+
     #[test]
     fn periods_name_months() {
-        assert_eq!(period_month("202403"), Some(202403));
-        assert_eq!(period_month("20240315"), Some(202403));
-        assert_eq!(period_month("202413"), None);
-        assert_eq!(period_month("March"), None);
-        assert_eq!(period_month("2024"), None);
-        assert!(is_year_month(202403));
-        assert!(!is_year_month(202413) && !is_year_month(2024) && !is_year_month(20240101));
+        assert_eq!(period_year_month("202403"), Some(ym(202403)));
+        assert_eq!(period_year_month("20240315"), Some(ym(202403)));
+        assert_eq!(period_year_month("202413"), None);
+        assert_eq!(period_year_month("March"), None);
+        assert_eq!(period_year_month("2024"), None);
+        let keys = RowKeys::of(
+            CompactDocuments::default()
+                .push(doc("d", json!({"period": "20240215", "createdAt": null}))),
+        );
+        assert_eq!(keys.month, Some(ym(202402)));
+        assert_eq!(
+            keys.time,
+            Some(1_707_955_200_000),
+            "the period's day at midnight UTC"
+        );
     }
 
     #[test]
@@ -729,9 +740,9 @@ mod tests {
     #[test]
     fn month_range_is_inclusive_and_includes_daily_reports() {
         let mut catalog = catalog_of(sample());
-        let range = |from, to| CatalogFilter {
-            from,
-            to,
+        let range = |from: Option<u32>, to: Option<u32>| CatalogFilter {
+            from: from.map(ym),
+            to: to.map(ym),
             ..CatalogFilter::default()
         };
         assert_eq!(
@@ -932,8 +943,8 @@ mod tests {
     fn the_invoices_of_a_view() {
         let catalog = catalog_of(sample());
         let period = CatalogFilter {
-            from: Some(202312),
-            to: Some(202401),
+            from: Some(ym(202312)),
+            to: Some(ym(202401)),
             ..CatalogFilter::default()
         };
         let invoices: Vec<_> = catalog

@@ -12,9 +12,12 @@ use crate::validate::{
     with_normalized_phones, FieldError,
 };
 use ccs_api::{Civility, NewContract, NewUser};
+use serde::Deserialize;
 
-/// A new user as typed.
-#[derive(Debug, Clone, Default)]
+/// A new user as typed (the app's form sends it as is: camelCase).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct UserForm {
     /// `Mr`, `Mrs` (any case) or the French `M.`, `Mme`.
     pub civility: String,
@@ -32,8 +35,10 @@ pub struct UserForm {
     pub mobile_phone: Option<String>,
 }
 
-/// A new contract as typed.
-#[derive(Debug, Clone, Default)]
+/// A new contract as typed (the app's form sends it as is: camelCase).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
 pub struct ContractForm {
     /// Billing account.
     pub billing_account_id: String,

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod app_settings;
+pub mod archive;
 pub mod bulk;
 pub mod catalog;
 mod disk;
@@ -25,4 +26,4 @@ pub mod session;
 pub mod settings;
 pub mod validate;
 
-pub use error::CoreError;
+pub use error::{CoreError, ErrorCode};

@@ -5,7 +5,7 @@
 //! keychain ([`crate::secrets`]). The app and `ccs` read the same file, found by the `directories`
 //! crate or `CCS_CONFIG_DIR` (tests and portable set-ups).
 
-use crate::error::CoreError;
+use crate::error::{CoreError, Setting};
 use ccs_api::ContractId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -93,10 +93,16 @@ pub fn check_profile_name(name: &str) -> Result<(), CoreError> {
     Ok(())
 }
 
-/// Letters, digits, `.`, `_`, `-`; 1 to 64 of them.
+/// The longest profile name, in characters (each is ASCII: one byte).
+pub const PROFILE_NAME_MAX_CHARS: usize = 64;
+/// The profile-name rule as a regular expression, for the UI to check as the person types (a test
+/// checks it says what [`check_profile_name`] does).
+pub const PROFILE_NAME_PATTERN: &str = "^[A-Za-z0-9._-]{1,64}$";
+
+/// Letters, digits, `.`, `_`, `-`; 1 to [`PROFILE_NAME_MAX_CHARS`] of them.
 fn check_name_syntax(name: &str) -> Result<(), CoreError> {
     let ok = !name.is_empty()
-        && name.len() <= 64
+        && name.len() <= PROFILE_NAME_MAX_CHARS
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
@@ -123,7 +129,7 @@ impl ProfileStore {
         }
         let dirs = directories::ProjectDirs::from("com", "Customer Space", "customer-space")
             .ok_or_else(|| CoreError::MissingSetting {
-                what: "configuration folder",
+                what: Setting::ConfigurationFolder,
                 hint: format!("The OS gives no home folder; set {CONFIG_DIR_VARIABLE}."),
             })?;
         Ok(Self::at(dirs.config_dir().to_path_buf()))
@@ -379,6 +385,7 @@ fn to_stored(profile: &Profile) -> StoredProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     fn profile(name: &str) -> Profile {
         Profile {
@@ -531,7 +538,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join(CONFIG_FILE_NAME), "[[[").unwrap();
         let error = ProfileStore::at(dir.path()).list().unwrap_err();
-        assert_eq!(error.kind(), "config");
+        assert_eq!(error.kind(), ErrorCode::Config);
         assert!(error.to_string().contains(CONFIG_FILE_NAME));
     }
 }

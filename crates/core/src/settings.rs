@@ -5,7 +5,7 @@
 //! the profile (even when `--profile` is given). Secrets come only from the environment or the
 //! keychain, never from flags, which other users can read in the process list.
 
-use crate::error::CoreError;
+use crate::error::{CoreError, Setting};
 use crate::profiles::{Profile, ProfileStore};
 use crate::secrets::{Keychain, SecretKind};
 use ccs_api::{
@@ -97,7 +97,7 @@ impl Connection {
     /// The contract, or an error that says the three ways to give one.
     pub fn require_contract(&self) -> Result<ContractId, CoreError> {
         self.contract.clone().ok_or_else(|| CoreError::MissingSetting {
-            what: "contract",
+            what: Setting::Contract,
             hint: format!(
                 "Pass --contract OCB0001234, set {ENV_CONTRACT}, or give the profile a default contract (`ccs profile set NAME --contract ID`)."
             ),
@@ -121,7 +121,9 @@ pub fn select_profile(
 
 /// Parses a contract id from a flag, the environment or a profile, naming the field on error.
 pub fn parse_contract(text: &str) -> Result<ContractId, CoreError> {
-    ContractId::parse(text).map_err(|e| CoreError::field("contract", e.to_string()))
+    ContractId::parse(text).map_err(|e| CoreError::InvalidInput {
+        fields: vec![crate::validate::contract_id_problem("contract", &e)],
+    })
 }
 
 /// Resolves every setting for one call.
@@ -154,7 +156,7 @@ pub fn resolve(
         .clone()
         .or_else(|| from_profile(|p| p.client_id.clone()))
         .ok_or_else(|| CoreError::MissingSetting {
-            what: "client id",
+            what: Setting::ClientId,
             hint: format!(
                 "Add a profile with `ccs profile add NAME --client-id ID`, or set {ENV_CLIENT_ID} (with {ENV_CLIENT_SECRET} and {ENV_API_KEY})."
             ),
@@ -208,16 +210,17 @@ fn secret(
     from_env: Option<SecretString>,
     kind: SecretKind,
 ) -> Result<(SecretString, bool), CoreError> {
-    let (what, variable) = match kind {
-        SecretKind::ClientSecret => ("client secret", ENV_CLIENT_SECRET),
-        _ => ("API key", ENV_API_KEY),
+    let (setting, variable) = match kind {
+        SecretKind::ClientSecret => (Setting::ClientSecret, ENV_CLIENT_SECRET),
+        _ => (Setting::ApiKey, ENV_API_KEY),
     };
+    let what = setting.as_str();
     if let Some(value) = from_env {
         return Ok((value, false));
     }
     let Some(profile) = profile else {
         return Err(CoreError::MissingSetting {
-            what,
+            what: setting,
             hint: format!(
                 "Add a profile with `ccs profile add NAME --client-id ID`, or set {variable}."
             ),
@@ -236,6 +239,7 @@ fn secret(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
     use crate::secrets::MemoryKeychain;
     use std::sync::Arc;
 
@@ -351,7 +355,7 @@ mod tests {
             &EnvSettings::default(),
         )
         .unwrap_err();
-        assert_eq!(error.kind(), "missing_setting");
+        assert_eq!(error.kind(), ErrorCode::MissingSetting);
         assert!(error.to_string().contains(ENV_CLIENT_ID));
         let named = Overrides {
             profile: Some("ghost".into()),
@@ -361,7 +365,7 @@ mod tests {
             resolve(&store, &keychain, &named, &EnvSettings::default())
                 .unwrap_err()
                 .kind(),
-            "profile_not_found"
+            ErrorCode::ProfileNotFound
         );
         let bad = Overrides {
             contract: Some("OCB12".into()),
@@ -373,7 +377,7 @@ mod tests {
         };
         assert_eq!(
             resolve(&store, &keychain, &bad, &env).unwrap_err().kind(),
-            "invalid_input"
+            ErrorCode::InvalidInput
         );
     }
 }

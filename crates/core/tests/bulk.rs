@@ -3,9 +3,10 @@
 
 use ccs_api::{Client, ClientConfig, ContractId, Credentials, Document, DocumentsQuery};
 use ccs_core::bulk::{
-    download_documents, BulkError, BulkEvent, BulkRequest, BulkSummary, FileStatus, LOCK_FILE_NAME,
+    download_documents, BulkEvent, BulkRequest, BulkSummary, FileStatus, LOCK_FILE_NAME,
 };
 use ccs_core::manifest::MANIFEST_FILE_NAME;
+use ccs_core::{CoreError, ErrorCode};
 use ccs_sandbox::{Fault, Route, Sandbox, SandboxConfig, SandboxHandle};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -258,7 +259,10 @@ async fn a_cut_download_fails_alone_and_is_completed_later() {
         .iter()
         .find(|f| f.status == FileStatus::Failed)
         .unwrap();
-    assert_eq!(cut.error.as_ref().unwrap().code, "incomplete_download");
+    assert_eq!(
+        cut.error.as_ref().unwrap().code,
+        ErrorCode::IncompleteDownload
+    );
     assert!(cut.path.is_none() && cut.sha256.is_none());
     let document = s.documents.iter().find(|d| d.id == cut.id).unwrap();
     assert!(!dir.path().join(&document.filename).exists());
@@ -285,7 +289,10 @@ async fn a_missing_document_fails_with_its_code() {
     request.documents.push(ghost);
     let summary = s.run(request).await;
     assert_eq!((summary.saved, summary.failed), (3, 1));
-    assert_eq!(summary.files[3].error.as_ref().unwrap().code, "not_found");
+    assert_eq!(
+        summary.files[3].error.as_ref().unwrap().code,
+        ErrorCode::NotFound
+    );
     assert!(!dir.path().join("ghost.pdf").exists());
     assert!(temp_files(dir.path()).is_empty());
 }
@@ -401,7 +408,7 @@ async fn cancelling_stops_promptly_and_cleans_up() {
         .iter()
         .filter(|f| f.status == FileStatus::Failed)
     {
-        assert_eq!(file.error.as_ref().unwrap().code, "cancelled");
+        assert_eq!(file.error.as_ref().unwrap().code, ErrorCode::Cancelled);
     }
     assert!(temp_files(dir.path()).is_empty());
     assert_eq!(entries(dir.path()).len(), summary.saved + 1);
@@ -500,7 +507,13 @@ async fn a_file_in_place_of_the_folder_is_refused() {
         CancellationToken::new(),
     )
     .await;
-    assert!(matches!(result, Err(BulkError::NotAFolder { .. })));
+    match result {
+        Err(CoreError::Io { path, source }) => {
+            assert_eq!(path, file);
+            assert_eq!(source.kind(), std::io::ErrorKind::NotADirectory);
+        }
+        other => panic!("a file was taken for a folder: {other:?}"),
+    }
     assert_eq!(s.file_requests(), 0);
 }
 
@@ -846,14 +859,14 @@ async fn a_second_run_into_the_same_folder_is_refused_and_the_first_finishes() {
     };
     let (first, (refused, live)) = tokio::join!(first, second);
     match refused {
-        Err(error @ BulkError::FolderInUse { .. }) => {
+        Err(error @ CoreError::FolderInUse { .. }) => {
             let message = error.to_string();
-            assert!(message.contains("another download"), "{message}");
+            assert!(message.contains("Another download"), "{message}");
             assert!(
                 message.contains(&std::process::id().to_string()),
                 "{message}"
             );
-            assert_eq!(error.kind(), "folder_in_use");
+            assert_eq!(error.kind(), ErrorCode::FolderInUse);
         }
         other => panic!("the second run was not refused: {other:?}"),
     }

@@ -6,7 +6,7 @@
 //! it); elsewhere it says so and passes.
 #![allow(clippy::unwrap_used)]
 
-use ccs_api::{Client, ClientConfig, Credentials};
+use ccs_api::{ApiErrorKind, Client, ClientConfig, Credentials};
 use ccs_core::app_settings::{AppSettingsStore, Proxy, APP_SETTINGS_FILE};
 use ccs_core::secrets::{Keychain, MemoryKeychain};
 use ccs_sandbox::{Sandbox, SandboxConfig};
@@ -111,8 +111,14 @@ async fn a_socks5_proxy_with_a_password_from_the_keychain_carries_the_calls() {
     let wrong = client(ccs_api::ProxySetting::Manual(format!(
         "socks5://alice:wrong@127.0.0.1:{port}"
     )));
-    assert_eq!(wrong.list_contracts().await.unwrap_err().kind(), "network");
+    assert_eq!(
+        wrong.list_contracts().await.unwrap_err().kind(),
+        ApiErrorKind::Network
+    );
     drop(socks);
     let gone = client(settings.proxy_setting().unwrap());
-    assert_eq!(gone.list_contracts().await.unwrap_err().kind(), "network");
+    assert_eq!(
+        gone.list_contracts().await.unwrap_err().kind(),
+        ApiErrorKind::Network
+    );
 }

@@ -5,7 +5,7 @@
 
 use ccs_api::{Client, ClientConfig, ContractId, Credentials, DocumentId};
 use ccs_core::save::{clean_stale_temp_files, save_document, SaveProgress};
-use ccs_core::CoreError;
+use ccs_core::{CoreError, ErrorCode};
 use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxHandle};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -174,7 +174,7 @@ async fn a_cut_download_leaves_the_target_untouched_and_no_part_file() {
     )
     .await;
     match result {
-        Err(error) => assert_eq!(error.kind(), "incomplete_download", "{error}"),
+        Err(error) => assert_eq!(error.kind(), ErrorCode::IncompleteDownload, "{error}"),
         Ok(saved) => panic!("a cut body was saved: {saved:?}"),
     }
     assert_eq!(std::fs::read(&target).unwrap(), b"an older copy");

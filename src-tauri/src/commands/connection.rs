@@ -10,7 +10,8 @@ use ccs_core::profile_edit;
 use ccs_core::profiles::{Profile, DEMO_PROFILE};
 use ccs_core::secrets::SecretKind;
 use ccs_core::settings::{resolve, EnvSettings, Overrides};
-use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig};
+use ccs_core::ErrorCode;
+use ccs_sandbox::{Fault, FaultConfig, GatewayStyle, Route, Sandbox, SandboxConfig};
 use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
 
@@ -149,11 +150,29 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
         };
         let handle = Sandbox::start(config)
             .await
-            .map_err(|e| AppError::new("sandbox", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::Sandbox, e.to_string()))?;
+        let knobs = state.demo_options();
+        if knobs.cut_downloads > 0 {
+            handle.inject(
+                Route::DocumentFile,
+                Fault::CutBody { after_bytes: 100 },
+                knobs.cut_downloads,
+            );
+        }
+        if knobs.gateway_pages > 0 {
+            let page = Fault::GatewayPage {
+                http: 502,
+                style: GatewayStyle::NginxHtml,
+            };
+            handle.inject(Route::Contract, page, knobs.gateway_pages);
+        }
         *slot = Some(handle);
     }
     let Some(handle) = slot.as_ref() else {
-        return Err(AppError::new("sandbox", "the sandbox did not start"));
+        return Err(AppError::new(
+            ErrorCode::Sandbox,
+            "the sandbox did not start",
+        ));
     };
     let credentials = handle.credentials().clone();
     profile_edit::migrate_old_demo(&state.store, &state.keychain)?;

@@ -1,9 +1,7 @@
 //! Contracts and users: read and create through the active connection (documents: `documents`).
 
 use super::track;
-use crate::dto::{
-    ContractDetailView, ContractView, CreatedUserView, DetailField, NewContractInput, NewUserInput,
-};
+use crate::dto::{ContractDetailView, ContractView, CreatedUserView, DetailField};
 use crate::error::AppResult;
 use crate::state::{Active, AppState};
 use ccs_api::ContractDetail;
@@ -103,20 +101,12 @@ fn flatten(key: &str, value: &Value, out: &mut Vec<DetailField>) {
 pub async fn create_user(
     state: State<'_, AppState>,
     contract: String,
-    user: NewUserInput,
+    user: UserForm,
 ) -> AppResult<CreatedUserView> {
     let result = async {
         let contract = parse_contract(&contract)?;
         // Read, checked and put in the form it is sent in by core, as `ccs` does.
-        let new = forms::new_user(UserForm {
-            civility: user.civility,
-            first_name: user.first_name,
-            last_name: user.last_name,
-            email: user.email,
-            login: user.login,
-            fix_phone: user.fix_phone,
-            mobile_phone: user.mobile_phone,
-        })?;
+        let new = forms::new_user(user)?;
         let created = state.active()?.client.create_user(&contract, &new).await?;
         Ok(CreatedUserView {
             login: created.user.login.or(Some(new.login)),
@@ -133,21 +123,10 @@ pub async fn create_user(
 #[specta::specta]
 pub async fn create_contract(
     state: State<'_, AppState>,
-    input: NewContractInput,
+    input: ContractForm,
 ) -> AppResult<ContractDetailView> {
     let result = async {
-        let new = forms::new_contract(ContractForm {
-            billing_account_id: input.billing_account_id,
-            offer_code: input.offer_code,
-            contract_name: input.contract_name,
-            support_level: input.support_level,
-            referent_civility: input.referent_civility,
-            referent_name: input.referent_name,
-            referent_first_name: input.referent_first_name,
-            referent_mail: input.referent_mail,
-            referent_fix_phone: input.referent_fix_phone,
-            referent_mobile_phone: input.referent_mobile_phone,
-        })?;
+        let new = forms::new_contract(input)?;
         let created = state.active()?.client.create_contract(&new).await?;
         Ok(match &created.contract {
             Some(detail) => detail_view(detail),

@@ -9,13 +9,13 @@ use crate::dto::{
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery};
+use ccs_api::{Document, DocumentId, DocumentType, DocumentsQuery, YearMonth};
 use ccs_core::catalog::{
-    is_year_month, Catalog, CatalogBuilder, CatalogFilter, CatalogSort, SortDirection, SortKey,
+    Catalog, CatalogBuilder, CatalogFilter, CatalogSort, SortDirection, SortKey,
 };
 use ccs_core::listed::ListedDocument;
 use ccs_core::settings::parse_contract;
-use ccs_core::CoreError;
+use ccs_core::{CoreError, ErrorCode};
 use tauri::{AppHandle, State};
 
 /// The most rows one `document_rows` answer carries: a screenful or a few, never the list.
@@ -105,7 +105,7 @@ pub async fn select_documents(
                     Ok(())
                 } else {
                     Err(AppError::new(
-                        "not_listed",
+                        ErrorCode::NotListed,
                         "This document is no longer in the list: open the contract's documents again.",
                     ))
                 }
@@ -136,10 +136,13 @@ pub(crate) fn chosen_documents(
             let filter = catalog_filter(filter)?.invoices();
             state.with_catalog(contract, |catalog| catalog.matching_documents(&filter))
         }
+        DocumentChoice::Documents { ids } => {
+            state.with_catalog(contract, |catalog| catalog.documents_with_ids(ids))
+        }
     }?;
     if chosen.is_empty() {
         return Err(AppError::new(
-            "nothing_chosen",
+            ErrorCode::NothingChosen,
             "No document to save: select some, or change the filters.",
         ));
     }
@@ -186,12 +189,17 @@ fn document_view(d: ListedDocument<'_>, selected: bool) -> DocumentView {
 
 /// The filter as the core reads it; a month that is no month is refused, named by its field.
 fn catalog_filter(input: &DocumentFilterInput) -> Result<CatalogFilter, CoreError> {
-    let month = |field: &'static str, value: Option<u32>| match value {
-        Some(number) if !is_year_month(number) => Err(CoreError::field(
-            field,
-            format!("{number} is not a month (YYYYMM, e.g. 202403)"),
-        )),
-        other => Ok(other),
+    let month = |field: &'static str, value: Option<u32>| {
+        value
+            .map(|number| {
+                YearMonth::from_number(number).ok_or_else(|| {
+                    CoreError::field(
+                        field,
+                        format!("{number} is not a month (YYYYMM, e.g. 202403)"),
+                    )
+                })
+            })
+            .transpose()
     };
     Ok(CatalogFilter {
         search: input.search.clone(),
@@ -249,10 +257,13 @@ mod tests {
             read.document_type,
             Some(DocumentType::ConsumptionRatedReports)
         );
-        assert_eq!((read.from, read.to), (Some(202401), Some(202412)));
+        assert_eq!(
+            (read.from, read.to),
+            (YearMonth::new(2024, 1), YearMonth::new(2024, 12))
+        );
         for wrong in [202413, 2024, 20240101] {
             let error = catalog_filter(&filter(Some(wrong), None)).unwrap_err();
-            assert_eq!(error.kind(), "invalid_input", "{wrong}");
+            assert_eq!(error.kind(), ErrorCode::InvalidInput, "{wrong}");
         }
     }
 }

@@ -4,24 +4,27 @@
 //! time for nothing). Rust shows the dialog, streams the download to a
 //! temporary file beside the target, fsyncs and renames it, and returns only the path.
 
+use super::archive::document_type;
 use super::documents::chosen_documents;
+use super::progress::{begin_run, PROGRESS_INTERVAL};
 use super::track;
 use crate::dto::{
-    BulkFileView, BulkOutcome, BulkProgress, DocumentChoice, OpenOutcome, SaveOutcome,
-    SaveProgressEvent,
+    BulkFileView, BulkOutcome, DocumentChoice, OpenOutcome, SaveOutcome, SaveProgressEvent,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::DocumentId;
-use ccs_core::bulk::{download_documents as bulk_download, BulkEvent, BulkRequest};
+use ccs_core::bulk::{
+    download_documents as bulk_download, listed_file_name, BulkEvent, BulkRequest,
+};
 use ccs_core::naming::safe_file_name;
 use ccs_core::opening::may_open;
 use ccs_core::save::{save_document, SaveProgress};
 use ccs_core::settings::parse_contract;
-use ccs_core::CoreError;
+use ccs_core::{CoreError, ErrorCode};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -31,8 +34,6 @@ use tauri_specta::Event;
 pub const SAVE_DIALOG_TITLE: &str = "Save document";
 /// The title of the folder picker.
 pub const FOLDER_DIALOG_TITLE: &str = "Choose a folder for the documents";
-/// The least time between two progress events, so a fast download does not flood the UI.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Asks where to save one document (suggesting a safe version of its name), then saves it there.
 #[tauri::command]
@@ -62,7 +63,7 @@ pub async fn download_document(
         };
         let target = path
             .into_path()
-            .map_err(|e| AppError::new("dialog", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
         if let Some(folder) = target.parent() {
             // Before the first byte: a save killed with the app leaves its `.part` here, and the
             // next start cleans the folders recorded.
@@ -120,11 +121,9 @@ pub async fn download_documents(
     state: State<'_, AppState>,
     contract: String,
     choice: DocumentChoice,
-    zipped: bool,
 ) -> AppResult<Option<BulkOutcome>> {
     let result = async {
         let contract = parse_contract(&contract)?;
-        let active = state.active()?;
         let documents = chosen_documents(&state, contract.as_str(), &choice)?;
         let (tx, rx) = tokio::sync::oneshot::channel();
         app.dialog()
@@ -138,103 +137,113 @@ pub async fn download_documents(
         };
         let folder = folder
             .into_path()
-            .map_err(|e| AppError::new("dialog", e.to_string()))?;
-        let cancel = state.begin_bulk()?;
-        if let Err(error) = state.app_settings.remember_save_folder(&folder) {
-            state.end_bulk();
-            return Err(error.into());
-        }
-        let started = Instant::now();
-        let last_emit = AtomicU64::new(0);
-        let bytes_total = documents
-            .iter()
-            .map(|d| d.size)
-            .sum::<Option<u64>>()
-            .map(|b| b as f64);
-        let events = |event: BulkEvent| {
-            if let BulkEvent::Started { files, .. } = event {
-                // At once, so the UI can leave "choose a folder" for a real progress bar.
-                let progress = BulkProgress {
-                    files_done: 0,
-                    files_total: files,
-                    bytes_done: 0.0,
-                    bytes_total,
-                };
-                if let Err(error) = progress.emit(&app) {
-                    tracing::warn!(%error, "could not send progress to the window");
-                }
-            }
-            if let BulkEvent::Progress {
-                files_done,
-                files_total,
-                bytes_done,
-            } = event
-            {
-                let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-                let due = now.saturating_sub(last_emit.load(Ordering::Relaxed))
-                    >= PROGRESS_INTERVAL.as_millis() as u64;
-                if due || files_done == files_total {
-                    last_emit.store(now, Ordering::Relaxed);
-                    let progress = BulkProgress {
-                        files_done,
-                        files_total,
-                        bytes_done,
-                        bytes_total,
-                    };
-                    if let Err(error) = progress.emit(&app) {
-                        tracing::warn!(%error, "could not send progress to the window");
-                    }
-                }
-            }
-        };
-        let request = BulkRequest {
-            contract,
-            documents,
-            folder: folder.clone(),
-            jobs: ccs_core::bulk::DEFAULT_JOBS,
-            overwrite: false,
-            zipped,
-        };
-        let outcome = bulk_download(&active.client, request, &events, cancel).await;
-        state.end_bulk();
-        let summary = outcome.map_err(|e| AppError::new("io", e.to_string()))?;
-        let files: Vec<BulkFileView> = summary
-            .files
-            .iter()
-            .map(|f| {
-                if let Some(path) = &f.path {
-                    state.remember_saved(path.clone());
-                }
-                if let Some(path) = &f.kept_path {
-                    state.remember_saved(path.clone());
-                }
-                BulkFileView {
-                    id: f.id.to_string(),
-                    path: f.path.as_ref().map(|p| p.display().to_string()),
-                    bytes: f.bytes as f64,
-                    status: f.status.into(),
-                    error_code: f.error.as_ref().map(|e| e.code.clone()),
-                    error: f.error.as_ref().map(|e| e.message.clone()),
-                    kept_path: f.kept_path.as_ref().map(|p| p.display().to_string()),
-                }
-            })
-            .collect();
-        let folder_path = std::path::absolute(&folder).unwrap_or(folder);
-        state.remember_saved(folder_path.clone());
-        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        Ok(Some(BulkOutcome {
-            saved: count(summary.saved),
-            skipped: count(summary.skipped),
-            changed_locally_kept: count(summary.changed_locally_kept),
-            failed: count(summary.failed),
-            warnings: summary.warnings.iter().map(|w| w.message.clone()).collect(),
-            cancelled: summary.cancelled,
-            folder: folder_path.display().to_string(),
-            files,
-        }))
+            .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
+        save_to_folder(&app, &state, contract, documents, folder)
+            .await
+            .map(Some)
     }
     .await;
     track(&state, result)
+}
+
+/// "Try again": saves the documents that failed into the folder of the run they failed in (one
+/// this app saved to), without asking for it again.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_documents(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    contract: String,
+    ids: Vec<String>,
+    folder: String,
+) -> AppResult<BulkOutcome> {
+    let result = async {
+        let contract = parse_contract(&contract)?;
+        let folder = saved_path(&state, &folder)?;
+        let documents = chosen_documents(
+            &state,
+            contract.as_str(),
+            &DocumentChoice::Documents { ids },
+        )?;
+        save_to_folder(&app, &state, contract, documents, folder).await
+    }
+    .await;
+    track(&state, result)
+}
+
+/// Saves `documents` into `folder` (progress events, cancellable) and describes each file.
+async fn save_to_folder(
+    app: &AppHandle,
+    state: &AppState,
+    contract: ccs_api::ContractId,
+    documents: Vec<ccs_api::Document>,
+    folder: PathBuf,
+) -> AppResult<BulkOutcome> {
+    let active = state.active()?;
+    let (cancel, progress) = begin_run(app, state, &folder, &documents)?;
+    let events = |event: BulkEvent| progress.on(event);
+    // What each file is named by when it fails, from the list (the summary keeps the order).
+    let described: Vec<(String, Option<String>, String)> = documents
+        .iter()
+        .map(|d| (listed_file_name(d), document_type(d), d.period.clone()))
+        .collect();
+    let request = BulkRequest {
+        contract,
+        documents,
+        folder: folder.clone(),
+        jobs: ccs_core::bulk::DEFAULT_JOBS,
+        overwrite: false,
+        // "As one ZIP file" is `save_archive`; the API's per-document ZIP is for `ccs`.
+        zipped: false,
+    };
+    let outcome = bulk_download(&active.client, request, &events, cancel).await;
+    state.end_bulk();
+    // A busy folder is `folder_in_use`; other folder problems are `io`.
+    let summary = outcome?;
+    let files: Vec<BulkFileView> = summary
+        .files
+        .iter()
+        .zip(described)
+        .map(|(f, (name, document_type, period))| {
+            if let Some(path) = &f.path {
+                state.remember_saved(path.clone());
+            }
+            if let Some(path) = &f.kept_path {
+                state.remember_saved(path.clone());
+            }
+            let name = f
+                .path
+                .as_ref()
+                .and_then(|p| p.file_name())
+                .map_or(name, |n| n.to_string_lossy().into_owned());
+            BulkFileView {
+                id: f.id.to_string(),
+                name,
+                document_type,
+                period,
+                path: f.path.as_ref().map(|p| p.display().to_string()),
+                bytes: f.bytes as f64,
+                status: f.status.into(),
+                error_code: f.error.as_ref().map(|e| e.code),
+                error: f.error.as_ref().map(|e| e.message.clone()),
+                kept_path: f.kept_path.as_ref().map(|p| p.display().to_string()),
+            }
+        })
+        .collect();
+    let folder_path = std::path::absolute(&folder).unwrap_or(folder);
+    state.remember_saved(folder_path.clone());
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(BulkOutcome {
+        saved: count(summary.saved),
+        skipped: count(summary.skipped),
+        changed_locally_kept: count(summary.changed_locally_kept),
+        failed: count(summary.failed),
+        warnings: summary.warnings.iter().map(|w| w.message.clone()).collect(),
+        cancelled: summary.cancelled,
+        folder: folder_path.display().to_string(),
+        archive: None,
+        files,
+    })
 }
 
 /// Cancels the running bulk save (its temporary files are removed).
@@ -259,7 +268,7 @@ fn saved_path(state: &AppState, path: &str) -> AppResult<PathBuf> {
         Ok(path)
     } else {
         Err(AppError::new(
-            "not_saved_here",
+            ErrorCode::NotSavedHere,
             "Only files this app saved can be opened from here.",
         ))
     }
@@ -278,7 +287,7 @@ pub async fn open_path(app: AppHandle, path: String) -> AppResult<OpenOutcome> {
             opener
                 .opener()
                 .open_path(path.display().to_string(), None::<&str>)
-                .map_err(|e| AppError::new("open", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::Open, e.to_string()))?;
             Ok(OpenOutcome::Opened)
         } else {
             tracing::info!("a saved file of a kind not opened directly was shown in its folder");
@@ -303,5 +312,5 @@ pub async fn reveal_path(app: AppHandle, path: String) -> AppResult<()> {
 fn reveal(app: &AppHandle, path: PathBuf) -> AppResult<()> {
     app.opener()
         .reveal_item_in_dir(path)
-        .map_err(|e| AppError::new("open", e.to_string()))
+        .map_err(|e| AppError::new(ErrorCode::Open, e.to_string()))
 }

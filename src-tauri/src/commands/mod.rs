@@ -3,15 +3,18 @@
 //! Why thin: every rule lives in `ccs-core`; a command converts views, calls the core, and records
 //! errors for the diagnostics report.
 
+pub mod archive;
 pub mod connection;
 pub mod data;
 pub mod documents;
 pub mod files;
 pub mod profiles;
+pub mod progress;
 
 use crate::dto::TokenState;
 use crate::error::{AppError, AppResult};
 use crate::state::{Active, AppState};
+use ccs_core::ErrorCode;
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
@@ -27,7 +30,7 @@ pub async fn off_main_thread<T: Send + 'static>(
         .await
         .unwrap_or_else(|error| {
             Err(AppError::new(
-                "internal",
+                ErrorCode::Internal,
                 format!("the command stopped: {error}"),
             ))
         });
@@ -48,7 +51,7 @@ pub async fn emit_token_state<T>(app: &tauri::AppHandle, active: &Active, result
     let refused = result
         .as_ref()
         .err()
-        .is_some_and(|e| matches!(e.code.as_str(), "invalid_client" | "token_rejected"));
+        .is_some_and(|e| matches!(e.code, ErrorCode::InvalidClient | ErrorCode::TokenRejected));
     let token = active.client.cached_token().await;
     let seconds_left = token
         .as_ref()

@@ -7,9 +7,10 @@ use crate::state::AppState;
 use ccs_api::{parse_base_url, SecretString};
 use ccs_core::import::import_postman_environment;
 use ccs_core::profile_edit;
-use ccs_core::profiles::{check_profile_name, Profile, DEMO_PROFILE};
+use ccs_core::profiles::{Profile, DEMO_PROFILE};
 use ccs_core::settings::parse_contract;
-use ccs_core::CoreError;
+use ccs_core::validate::check_profile_name_field;
+use ccs_core::ErrorCode;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -55,10 +56,7 @@ fn list(state: &AppState) -> AppResult<Vec<ProfileView>> {
 }
 
 fn field(field: &str, message: &str) -> FieldErrorView {
-    FieldErrorView {
-        field: field.to_owned(),
-        message: message.to_owned(),
-    }
+    FieldErrorView::plain(field, message)
 }
 
 fn blank_to_none(value: Option<String>) -> Option<String> {
@@ -75,16 +73,8 @@ pub async fn save_profile(app: AppHandle, input: ProfileInput) -> AppResult<Prof
 fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
     let name = input.name.trim().to_owned();
     let mut fields = Vec::new();
-    match check_profile_name(&name) {
-        Ok(()) => {}
-        Err(CoreError::ReservedProfileName { .. }) => fields.push(field(
-            "name",
-            "\"Demo\" is the demo's profile; choose another name.",
-        )),
-        Err(_) => fields.push(field(
-            "name",
-            "Use 1 to 64 letters, digits, '.', '_' or '-'.",
-        )),
+    if let Err(problem) = check_profile_name_field("name", &name) {
+        fields.push(FieldErrorView::from(&problem));
     }
     if input.client_id.trim().is_empty() {
         fields.push(field("clientId", "The client id is required."));
@@ -119,7 +109,7 @@ fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
         fields.push(field("apiKey", "The API key is required."));
     }
     if !fields.is_empty() {
-        let mut error = AppError::new("invalid_input", "Some fields need attention.");
+        let mut error = AppError::new(ErrorCode::InvalidInput, "Some fields need attention.");
         error.fields = fields;
         return Err(error);
     }
@@ -137,7 +127,7 @@ fn save(state: &AppState, input: ProfileInput) -> AppResult<ProfileView> {
             // The fields check above has refused a new profile without both secrets.
             let (Some(secret), Some(key)) = (&secret, &key) else {
                 return Err(AppError::new(
-                    "invalid_input",
+                    ErrorCode::InvalidInput,
                     "A new profile needs its client secret and API key.",
                 ));
             };
@@ -198,7 +188,7 @@ pub async fn import_postman(
     };
     let path = path
         .into_path()
-        .map_err(|e| AppError::new("dialog", e.to_string()))?;
+        .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
     let result = import_postman_environment(&path, None, &state.store, &state.keychain)
         .map(|report| {
             Some(ImportOutcome {

@@ -19,7 +19,12 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..",
 export const DRIVER_PORT = 4444;
 const NATIVE_DRIVER = process.env.CCS_E2E_NATIVE_DRIVER ?? "/usr/bin/WebKitWebDriver";
 
-/** Cargo's output folder: CARGO_TARGET_DIR when set (CI sets it), else target/ in the repository. */
+/**
+ * Cargo's output folder: CARGO_TARGET_DIR when set (CI sets it), else target/ in the repository.
+ * `cargo xtask` passes it absolute (xtask's cargo_target.rs: cargo reads a relative value against its
+ * current folder); a relative one set by hand is read against the repository root, as cargo reads it
+ * when run there.
+ */
 export function targetDir() {
   const dir = process.env.CARGO_TARGET_DIR;
   return dir ? resolve(ROOT, dir) : join(ROOT, "target");

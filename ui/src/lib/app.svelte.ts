@@ -4,7 +4,7 @@
 import * as backend from "./backend";
 import type { ConnectionView, ContractView } from "./backend";
 import { contractRow } from "./contracts";
-import { describeError, isCancel, type ErrorContext, type ErrorView } from "./errors";
+import { describeError, type ErrorContext, type ErrorView } from "./errors";
 import { toAppError } from "./failure";
 import type { Message } from "./i18n/translate";
 
@@ -49,11 +49,9 @@ class AppState {
     this.screen = screen;
   }
 
-  /** Shows an error (nothing for the person's own cancel). */
+  /** Shows an error. */
   fail(thrown: unknown, options: AttemptOptions = {}, retry: (() => Promise<void>) | null = null): void {
-    const error = toAppError(thrown);
-    if (isCancel(error)) return;
-    this.banner = { id: this.#nextBanner++, view: describeError(error, options.context), retry };
+    this.banner = { id: this.#nextBanner++, view: describeError(toAppError(thrown), options.context), retry };
   }
 
   dismissError(): void {

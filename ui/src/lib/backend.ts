@@ -6,10 +6,12 @@
 // names types by serde phase (`DocumentView_Serialize` for what Rust sends, `_Deserialize` for what it
 // reads), and that naming depends on its version and settings. What a command returns does not.
 
-import { commands, events } from "../bindings";
+import { commands, events, VALIDATION_LIMITS } from "../bindings";
 import { asFailure } from "./failure";
 
 export { AppFailure } from "./failure";
+/** The core's form limits and patterns (crates/core/src/validate.rs), for checks as the person types. */
+export { VALIDATION_LIMITS };
 
 type Commands = typeof commands;
 type Outcome<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -21,6 +23,10 @@ type Err<F extends (...args: never[]) => unknown> = Extract<Outcome<F>, { status
 // What Rust sends.
 export type AppError = Err<Commands["listProfiles"]>;
 export type FieldErrorView = AppError["fields"][number];
+/** The rule a field error names (Rust's `Rule`), the code the UI translates. */
+export type FieldRule = NonNullable<FieldErrorView["rule"]>;
+/** A broken rule's parameters by name (`max`, `found`, …). */
+export type RuleParams = FieldErrorView["params"];
 export type ProfileView = Ok<Commands["listProfiles"]>[number];
 export type ConnectionView = Ok<Commands["connect"]>;
 export type StartView = Ok<Commands["openStartProfile"]>;
@@ -49,6 +55,8 @@ export type ProfileInput = Required<Parameters<Commands["saveProfile"]>[0]>;
 export type DocumentsQueryInput = Required<Parameters<Commands["loadDocuments"]>[1]>;
 export type RowsRequest = Parameters<Commands["documentRows"]>[1];
 export type DocumentFilterInput = Required<RowsRequest["filter"]>;
+/** A month in the number form of Rust's `YearMonth`: YYYYMM (202403 is March 2024). */
+export type YearMonthNumber = NonNullable<DocumentFilterInput["from"]>;
 export type DocumentSortInput = RowsRequest["sort"];
 export type SelectionChange = Parameters<Commands["selectDocuments"]>[1];
 /** Which documents a bulk save takes: the selected ones, or the invoices a filter shows. */
@@ -95,8 +103,14 @@ export const selectDocuments = (contract: string, change: SelectionChange): Prom
 export const downloadDocument = (contract: string, documentId: string, suggestedName: string): Promise<SaveOutcome> =>
   unwrap(commands.downloadDocument(contract, documentId, suggestedName));
 /** Shows the native folder picker in Rust; null when the person closed it. */
-export const downloadDocuments = (contract: string, choice: DocumentChoice, zipped: boolean): Promise<BulkOutcome | null> =>
-  unwrap(commands.downloadDocuments(contract, choice, zipped));
+export const downloadDocuments = (contract: string, choice: DocumentChoice): Promise<BulkOutcome | null> =>
+  unwrap(commands.downloadDocuments(contract, choice));
+/** The chosen documents as one ZIP file, saved where the native save dialog says; null when closed. */
+export const saveArchive = (contract: string, choice: DocumentChoice): Promise<BulkOutcome | null> =>
+  unwrap(commands.saveArchive(contract, choice));
+/** "Try again": the documents that failed, into the folder of the run they failed in. */
+export const retryDocuments = (contract: string, ids: string[], folder: string): Promise<BulkOutcome> =>
+  unwrap(commands.retryDocuments(contract, ids, folder));
 export const cancelDownloads = (): Promise<null> => unwrap(commands.cancelDownloads());
 /** Stops the running single save: nothing is left under the chosen name, nor a temporary file. */
 export const cancelSave = (): Promise<null> => unwrap(commands.cancelSave());

@@ -21,11 +21,12 @@ describe("bulk progress", () => {
       cancelled: false,
       folder: "/tmp/x",
       warnings: [],
+      archive: null,
       files: [
-        { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", errorCode: null, error: null, keptPath: null },
-        { id: "b", path: "/tmp/x/b.pdf", bytes: 10, status: "skipped", errorCode: null, error: null, keptPath: null },
-        { id: "c", path: null, bytes: 0, status: "failed", errorCode: "timeout", error: "timeout", keptPath: null },
-        { id: "d", path: "/tmp/x/d (2).pdf", bytes: 10, status: "changedLocallyKept", errorCode: null, error: null, keptPath: "/tmp/x/d.pdf" },
+        { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", name: "x.pdf", documentType: "invoices", period: "2026-01", errorCode: null, error: null, keptPath: null },
+        { id: "b", path: "/tmp/x/b.pdf", bytes: 10, status: "skipped", name: "x.pdf", documentType: "invoices", period: "2026-01", errorCode: null, error: null, keptPath: null },
+        { id: "c", path: null, bytes: 0, status: "failed", name: "c.pdf", documentType: "invoices", period: "2026-01", errorCode: "timeout", error: "timeout", keptPath: null },
+        { id: "d", path: "/tmp/x/d (2).pdf", bytes: 10, status: "changedLocallyKept", name: "x.pdf", documentType: "invoices", period: "2026-01", errorCode: null, error: null, keptPath: "/tmp/x/d.pdf" },
       ],
     };
     expect(failedFiles(outcome).map((f) => f.id)).toEqual(["c"]);

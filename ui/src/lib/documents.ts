@@ -2,7 +2,7 @@
 // as the backend reads it. Why so little: the list lives once, in Rust (see ccs_core::catalog); the page
 // asks for the rows in view and the counts it prints, so nothing here walks 100,000 documents.
 
-import type { DocumentFilterInput, DocumentSortInput } from "./backend";
+import type { DocumentFilterInput, DocumentSortInput, YearMonthNumber } from "./backend";
 import type { MessageKey } from "./i18n/translate";
 
 export type DocumentSort = DocumentSortInput;
@@ -13,8 +13,8 @@ export type SortDirection = DocumentSort["direction"];
 export type DocumentFilter = {
   readonly search: string;
   readonly type: string | null;
-  readonly from: number | null;
-  readonly to: number | null;
+  readonly from: YearMonthNumber | null;
+  readonly to: YearMonthNumber | null;
 };
 
 export const defaultSort: DocumentSort = { key: "date", direction: "desc" };

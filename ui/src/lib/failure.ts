@@ -2,7 +2,8 @@
 // through `await` and `catch` like any other. Kept apart from backend.ts so pure code and tests can use
 // it without touching the Tauri bindings.
 
-import type { AppError } from "./backend";
+import type { AppError, FieldRule, RuleParams } from "./backend";
+import { isErrorCode, type ErrorCode } from "./errors";
 
 export class AppFailure extends Error {
   readonly error: AppError;
@@ -13,16 +14,32 @@ export class AppFailure extends Error {
     this.error = error;
   }
 
-  get code(): string {
+  get code(): ErrorCode {
     return this.error.code;
   }
 }
 
 /** Code used when something failed in the web view itself (not an `AppError` from Rust). */
-export const INTERNAL_CODE = "internal";
+export const INTERNAL_CODE: ErrorCode = "internal";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
+}
+
+/**
+ * A field error's rule as sent: a rule code the UI has no message for shows the English message instead
+ * (`fieldErrorText`), so the text is not checked against the list here.
+ */
+function ruleOf(value: unknown): FieldRule | null {
+  return typeof value === "string" ? (value as FieldRule) : null;
+}
+
+/** A field error's parameters: the numbers and texts among them. */
+function paramsOf(value: unknown): RuleParams {
+  if (!isRecord(value)) return {};
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string | number] => ["string", "number"].includes(typeof entry[1])),
+  );
 }
 
 /**
@@ -32,14 +49,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function toAppError(thrown: unknown): AppError {
   if (thrown instanceof AppFailure) return thrown.error;
   if (isRecord(thrown) && typeof thrown["code"] === "string" && typeof thrown["message"] === "string") {
+    const code = thrown["code"];
     const fields = Array.isArray(thrown["fields"])
-      ? thrown["fields"].filter(
-          (f): f is { field: string; message: string } =>
-            isRecord(f) && typeof f["field"] === "string" && typeof f["message"] === "string",
+      ? thrown["fields"].filter(isRecord).flatMap((f) =>
+          typeof f["field"] === "string" && typeof f["message"] === "string"
+            ? [{ field: f["field"], rule: ruleOf(f["rule"]), params: paramsOf(f["params"]), message: f["message"] }]
+            : [],
         )
       : [];
     return {
-      code: thrown["code"],
+      // A code the bindings do not know cannot come from our commands: an internal error, its text kept.
+      code: isErrorCode(code) ? code : INTERNAL_CODE,
       message: thrown["message"],
       fields,
       requestId: typeof thrown["requestId"] === "string" ? thrown["requestId"] : null,

@@ -3,13 +3,15 @@
 // user, contract) follow the same rules; `visibleErrors` (forms.ts) turns it into what each field shows.
 
 import { tick } from "svelte";
+import type { FieldErrorView } from "./backend";
 import { splitFieldErrors } from "./errors";
 import { firstInvalid, withoutField, type FieldMessages } from "./forms";
 
 export class FormState {
   touched = $state(new Set<string>());
   submitted = $state(false);
-  server = $state(new Map<string, readonly string[]>());
+  /** Rust's field errors by field, shown in the person's language (`visibleErrors`). */
+  server = $state(new Map<string, readonly FieldErrorView[]>());
 
   constructor(readonly fields: readonly string[]) {}
 

@@ -22,11 +22,18 @@ describe("form messages", () => {
   });
 
   it("keeps the server's field errors beside the field until it is edited", () => {
-    const server = new Map([["firstName", ["refused by the server"]]]);
+    const server = new Map([["firstName", [{ field: "firstName", rule: null, params: {}, message: "refused by the server" }]]]);
     const shown = visibleErrors(fields, byField([]), new Set(), false, server, "en");
     expect(shown).toEqual({ firstName: ["refused by the server"] });
     expect(firstInvalid(fields, shown)).toBe("firstName");
     expect(withoutField(server, "firstName").size).toBe(0);
     expect(firstInvalid(fields, {})).toBeNull();
+  });
+
+  it("shows the core's field errors in the person's language, by rule", () => {
+    const tooLong = { field: "firstName", rule: "too_long" as const, params: { max: 100, found: 101 }, message: "at most 100 characters (found 101)" };
+    const server = new Map([["firstName", [tooLong]]]);
+    expect(visibleErrors(fields, byField([]), new Set(), false, server, "en")).toEqual({ firstName: ["at most 100 characters (found 101)"] });
+    expect(visibleErrors(fields, byField([]), new Set(), false, server, "fr")).toEqual({ firstName: ["100 caractères au maximum (101 saisis)"] });
   });
 });

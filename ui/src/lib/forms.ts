@@ -1,8 +1,9 @@
 // What a form shows beside each field: its own problems once the field was touched (or the form was
 // submitted), else the server's field errors from the last attempt. Pure so the rules are tested.
 
+import type { FieldErrorView } from "./backend";
 import { render, type Locale } from "./i18n/translate";
-import type { Problems } from "./validation";
+import { fieldErrorText, type Problems } from "./validation";
 
 export type FieldMessages = Readonly<Record<string, readonly string[]>>;
 
@@ -16,13 +17,13 @@ export function visibleErrors(
   problems: Problems,
   touched: ReadonlySet<string>,
   submitted: boolean,
-  server: ReadonlyMap<string, readonly string[]>,
+  server: ReadonlyMap<string, readonly FieldErrorView[]>,
   locale: Locale,
 ): FieldMessages {
   const result: Record<string, readonly string[]> = {};
   for (const field of fields) {
     const own = submitted || touched.has(field) ? (problems.get(field) ?? []).map((message) => render(locale, message)) : [];
-    const fromServer = server.get(field) ?? [];
+    const fromServer = (server.get(field) ?? []).map((error) => fieldErrorText(locale, error));
     const all = [...own, ...fromServer];
     if (all.length > 0) result[field] = all;
   }
@@ -35,7 +36,7 @@ export function firstInvalid(fields: readonly string[], messages: FieldMessages)
 }
 
 /** A server error map without the entry of a field the person just edited. */
-export function withoutField(server: ReadonlyMap<string, readonly string[]>, field: string): Map<string, readonly string[]> {
+export function withoutField<T>(server: ReadonlyMap<string, readonly T[]>, field: string): Map<string, readonly T[]> {
   const copy = new Map(server);
   copy.delete(field);
   return copy;

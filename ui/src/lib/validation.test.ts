@@ -1,7 +1,10 @@
-// The test cases of crates/core/src/validate.rs, run against the TypeScript mirror; in English the
-// messages must be the Rust ones, word for word.
+// The checks as the person types, against the cases the core runs too: the shared fixture
+// (crates/core/tests/fixtures/validation-cases.json, also read by crates/core/tests/validation_cases.rs)
+// must give the same rule codes on both sides, and in English the messages must be the Rust ones, word
+// for word. The cases of crates/core/src/validate.rs's own tests follow.
 import { describe, expect, it } from "vitest";
-import type { NewContractInput, NewUserInput } from "./backend";
+import cases from "../../../crates/core/tests/fixtures/validation-cases.json";
+import { VALIDATION_LIMITS, type FieldErrorView, type NewContractInput, type NewUserInput } from "./backend";
 import { render } from "./i18n/translate";
 import {
   byField,
@@ -9,12 +12,16 @@ import {
   checkContractId,
   checkProfileName,
   checkProxyUrl,
-  LOGIN_PATTERN,
+  fieldErrorText,
+  knownRules,
   optional,
   parseYearMonth,
+  ruleMessage,
   validateNewContract,
   validateNewUser,
   type FieldProblem,
+  type RuleMessage,
+  type RuleProblem,
 } from "./validation";
 
 function user(): NewUserInput {
@@ -52,6 +59,88 @@ const userErrors = (change: (u: NewUserInput) => void) => {
   change(value);
   return validateNewUser(value);
 };
+
+/** One case of the shared fixture. */
+type Case = { readonly value: string | null; readonly rules: readonly string[]; readonly english?: readonly string[] };
+
+/** The value of a case that has one (only a phone may be "not given"). */
+function text(value: string | null): string {
+  if (value === null) throw new Error("this kind of field always has a value");
+  return value;
+}
+
+/** The problems of one field of a user whose other fields are fine. */
+function userField(field: string, change: (u: NewUserInput) => void): readonly RuleMessage[] {
+  const problems: RuleProblem[] = userErrors(change);
+  expect(problems.filter((p) => p.field !== field)).toEqual([]);
+  return problems.map((p) => p.message);
+}
+
+const one = (message: RuleMessage | null): readonly RuleMessage[] => (message === null ? [] : [message]);
+
+/** The check of each kind of field the fixture has, as the forms run it. */
+const checks: Readonly<Record<string, (value: string | null) => readonly RuleMessage[]>> = {
+  login: (value) => userField("login", (u) => (u.login = text(value))),
+  email: (value) => userField("email", (u) => (u.email = text(value))),
+  name: (value) => userField("firstName", (u) => (u.firstName = text(value))),
+  phone: (value) => userField("mobilePhone", (u) => (u.mobilePhone = value)),
+  month: (value) => {
+    const result = parseYearMonth(text(value));
+    return result.ok ? [] : [result.message];
+  },
+  profileName: (value) => one(checkProfileName(text(value))),
+  contractId: (value) => one(checkContractId(text(value))),
+  proxyUrl: (value) => one(checkProxyUrl(text(value))),
+};
+
+/** The kinds of field and their cases (the `$comment` left out). */
+const fixture = Object.entries(cases as Readonly<Record<string, unknown>>).filter((entry): entry is [string, Case[]] =>
+  Array.isArray(entry[1]),
+);
+
+describe("the cases shared with the core", () => {
+  it("cover every kind of field checked here", () => {
+    expect(fixture.map(([kind]) => kind).sort()).toEqual(Object.keys(checks).sort());
+  });
+
+  it.each(fixture.flatMap(([kind, list]) => list.map((item) => [kind, item] as const)))("%s %j", (kind, item) => {
+    const check = checks[kind];
+    if (check === undefined) throw new Error(`no check for ${kind}`);
+    const messages = check(item.value);
+    expect(messages.map((message) => message.rule)).toEqual(item.rules);
+    if (item.english !== undefined) expect(messages.map((message) => render("en", message))).toEqual(item.english);
+  });
+
+  it("name every rule the UI checks (all of Rust's but the civility, a choice of two buttons here)", () => {
+    const used = new Set(fixture.flatMap(([, list]) => list.flatMap((item) => item.rules)));
+    expect([...used].filter((rule) => !(knownRules as readonly string[]).includes(rule))).toEqual([]);
+    expect(knownRules.filter((rule) => !used.has(rule))).toEqual(["civility"]);
+  });
+});
+
+describe("field errors from Rust", () => {
+  const error = (over: Partial<FieldErrorView>): FieldErrorView => ({ field: "login", rule: null, params: {}, message: "taken", ...over });
+
+  it("are shown in the person's language by rule, with their parameters", () => {
+    const short = error({ rule: "too_short", params: { min: 8, found: 6 }, message: "at least 8 characters (found 6)" });
+    expect(fieldErrorText("en", short)).toBe("at least 8 characters (found 6)");
+    expect(fieldErrorText("fr", short)).toBe("8 caractères au minimum (6 saisis)");
+    const civility = error({ field: "civility", rule: "civility", params: { found: "Dr" }, message: "x" });
+    expect(fieldErrorText("fr", civility)).toBe("«\u202fDr\u202f» n'est pas une civilité\u202f: utilisez M. ou Mme (Mr ou Mrs)");
+    expect(fieldErrorText("en", civility)).toBe('"Dr" is not a civility: use Mr or Mrs (M. or Mme)');
+  });
+
+  it("keep the server's own words when they name no rule we know", () => {
+    expect(fieldErrorText("fr", error({}))).toBe("taken");
+    expect(fieldErrorText("fr", error({ rule: "brand_new" as FieldErrorView["rule"], message: "new rule" }))).toBe("new rule");
+  });
+
+  it("and the checks here say the same in English", () => {
+    expect(render("en", ruleMessage("profile_name", { name: "my work", max: VALIDATION_LIMITS.profileNameMaxChars }))).toBe(
+      "\"my work\" cannot be a profile name: use 1 to 64 letters, digits, '.', '_' or '-'.",
+    );
+  });
+});
 
 describe("forms", () => {
   it("valid forms pass", () => {
@@ -140,7 +229,7 @@ describe("login", () => {
     for (const ok of ["claire.martin", "A_b-c.d9", "z".repeat(64)]) {
       expect(userErrors((u) => (u.login = ok)), ok).toEqual([]);
     }
-    expect(LOGIN_PATTERN).toBe("^[A-Za-z0-9._-]{8,64}$");
+    expect(VALIDATION_LIMITS.loginPattern).toBe("^[A-Za-z0-9._-]{8,64}$");
   });
 });
 

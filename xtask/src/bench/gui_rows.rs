@@ -7,7 +7,9 @@
 //! same WebKitGTK, same LTO), and measures both in the same run with the same probe
 //! (tests/e2e/bench/gui.mjs): spawn time from a wrapper, "shown" from the page's own mark.
 
-use super::{cell, Bench, Row, Sandbox};
+use super::report::{cell, ratio_text, thousands, Row};
+use super::sandbox::Sandbox;
+use super::Bench;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 
@@ -324,7 +326,7 @@ fn gui_rows(measured: &Value, sizes: &GuiSizes, profile: &str) -> Result<Vec<Row
             "minimal Tauri v2 app, spawn → page painted: {}",
             ms_text(&base_cold)
         ),
-        ratio: format!("{cold_ratio:.2}×"),
+        ratio: ratio_text(cold_ratio),
         goal: format!("≤ {COLD_START_GOAL}×"),
         met: Some(cold_ratio <= COLD_START_GOAL),
         notes: vec![
@@ -357,7 +359,7 @@ fn gui_rows(measured: &Value, sizes: &GuiSizes, profile: &str) -> Result<Vec<Row
                 .collect()
         })
         .unwrap_or_default();
-    let documents = super::thousands(sizes.documents);
+    let documents = thousands(sizes.documents);
     let hundred_k = Row {
         id: "gui-100k",
         scenario: format!("GUI {documents} documents"),

@@ -8,7 +8,7 @@ use crate::output::{human_size, print_json, sanitize_line};
 use crate::Context;
 use ccs_api::{Document, DocumentId, DocumentsQuery};
 use ccs_core::bulk::{download_documents, BulkEvent, BulkRequest, BulkSummary, FileStatus};
-use ccs_core::CoreError;
+use ccs_core::{CoreError, ErrorCode};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::IsTerminal;
@@ -192,9 +192,12 @@ fn print_summary(context: &Context, summary: &BulkSummary, out: &std::path::Path
 
 /// True when a file failed because the server says its document is not there or not visible.
 fn not_accessible(file: &ccs_core::bulk::FileOutcome) -> bool {
-    file.error
-        .as_ref()
-        .is_some_and(|e| e.code == "not_found" || e.code == "contract_not_accessible")
+    file.error.as_ref().is_some_and(|e| {
+        matches!(
+            e.code,
+            ErrorCode::NotFound | ErrorCode::ContractNotAccessible
+        )
+    })
 }
 
 /// The listed document with this id, or an unlisted one (named from the server's answer).

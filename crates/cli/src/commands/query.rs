@@ -8,10 +8,10 @@ use crate::output::{
     Output,
 };
 use crate::Context;
-use ccs_api::{ContractId, Document, DocumentsQuery};
+use ccs_api::{ContractId, Document, DocumentsQuery, YearMonth};
 use ccs_core::export::documents_to_csv;
 use ccs_core::session::Session;
-use ccs_core::validate::{parse_document_type, parse_year_month};
+use ccs_core::validate::{parse_document_type, parse_year_month, FieldError};
 use ccs_core::CoreError;
 use serde_json::json;
 use std::time::SystemTime;
@@ -186,10 +186,10 @@ pub struct Listing {
 pub struct CheckedFilters {
     /// One type, or all.
     pub document_type: Option<ccs_api::DocumentType>,
-    /// First (year, month), inclusive.
-    pub from: Option<(u16, u8)>,
-    /// Last (year, month), inclusive.
-    pub to: Option<(u16, u8)>,
+    /// First month, inclusive.
+    pub from: Option<YearMonth>,
+    /// Last month, inclusive.
+    pub to: Option<YearMonth>,
 }
 
 /// Checks the filters before any request (even the token request).
@@ -200,8 +200,12 @@ pub fn checked_filters(filters: &Filters) -> Result<CheckedFilters, CoreError> {
         .map(|t| parse_document_type(t).map_err(|m| CoreError::field("type", m)))
         .transpose()?;
     let month = |field: &'static str, text: Option<&str>| {
-        text.map(|t| parse_year_month(t).map_err(|m| CoreError::field(field, m)))
-            .transpose()
+        text.map(|t| {
+            parse_year_month(t).map_err(|problem| CoreError::InvalidInput {
+                fields: vec![FieldError { field, ..problem }],
+            })
+        })
+        .transpose()
     };
     let from = month("from", filters.from.as_deref())?;
     let to = month("to", filters.to.as_deref())?;

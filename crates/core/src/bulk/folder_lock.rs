@@ -14,8 +14,8 @@
 //! On a file system without advisory locks, `create_new` alone decides: a crashed run's file then
 //! stays until removed by hand, and the error says which file to remove.
 
-use crate::bulk::BulkError;
 use crate::disk::same_file;
+use crate::error::CoreError;
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -38,9 +38,9 @@ pub(crate) struct FolderLock {
 
 impl FolderLock {
     /// Takes the lock of `folder` (an existing folder), or says who holds it.
-    pub(crate) fn acquire(folder: &Path) -> Result<Self, BulkError> {
+    pub(crate) fn acquire(folder: &Path) -> Result<Self, CoreError> {
         let path = folder.join(LOCK_FILE_NAME);
-        let lock_error = |source| BulkError::Lock {
+        let lock_error = |source| CoreError::Io {
             path: path.clone(),
             source,
         };
@@ -72,8 +72,8 @@ impl FolderLock {
                 // Removed by its run once we had it open: the name is free again.
                 Ok(()) => continue,
                 Err(TryLockError::WouldBlock) => {
-                    return Err(BulkError::FolderInUse {
-                        folder: folder.to_owned(),
+                    return Err(CoreError::FolderInUse {
+                        path: folder.to_owned(),
                         holder: holder_of(file),
                         lock_file: path,
                     })
@@ -84,8 +84,8 @@ impl FolderLock {
                     return Self::holding(file, path);
                 }
                 Err(TryLockError::Error(_)) => {
-                    return Err(BulkError::FolderInUse {
-                        folder: folder.to_owned(),
+                    return Err(CoreError::FolderInUse {
+                        path: folder.to_owned(),
                         holder: holder_of(file),
                         lock_file: path,
                     })
@@ -98,7 +98,7 @@ impl FolderLock {
     }
 
     /// Records our process id in the lock file we now hold.
-    fn holding(mut file: File, path: PathBuf) -> Result<Self, BulkError> {
+    fn holding(mut file: File, path: PathBuf) -> Result<Self, CoreError> {
         let written = file
             .set_len(0)
             .and_then(|()| file.rewind())
@@ -140,7 +140,7 @@ mod tests {
         let first = FolderLock::acquire(dir.path()).unwrap();
         let refused = FolderLock::acquire(dir.path()).unwrap_err();
         match refused {
-            BulkError::FolderInUse { holder, .. } => {
+            CoreError::FolderInUse { holder, .. } => {
                 assert_eq!(holder, Some(std::process::id()));
             }
             other => panic!("{other}"),
