@@ -414,6 +414,8 @@ pub struct BulkOutcome {
     pub cancelled: bool,
     /// The chosen folder (the archive's folder for one ZIP file).
     pub folder: String,
+    /// The documents were to go into one ZIP file (not a file each in a folder).
+    pub is_archive: bool,
     /// The archive, when the documents were saved as one ZIP file (none if nothing was written).
     pub archive: Option<String>,
     /// Every file (for an archive: the ones left out).

@@ -55,7 +55,7 @@ pub struct AppState {
     sandbox: tokio::sync::Mutex<Option<SandboxHandle>>,
     catalogs: Mutex<HashMap<String, Catalog>>,
     bulk: Mutex<Option<CancellationToken>>,
-    save: Mutex<Option<CancellationToken>>,
+    save: Mutex<Option<(u64, CancellationToken)>>,
     saved: Mutex<HashSet<PathBuf>>,
     errors: Mutex<VecDeque<RecentError>>,
     /// Launched with `--demo`: the start opens on the built-in sandbox.
@@ -205,21 +205,28 @@ impl AppState {
         }
     }
 
-    /// Starts tracking a single save (a newer one replaces the one tracked: the page shows one).
-    pub fn begin_save(&self) -> CancellationToken {
+    /// Starts tracking a single save (a newer one replaces the one tracked: the page shows one);
+    /// its number, for [`AppState::end_save`], and its cancellation token.
+    pub fn begin_save(&self) -> (u64, CancellationToken) {
         let token = CancellationToken::new();
-        *lock(&self.save) = Some(token.clone());
-        token
+        let mut slot = lock(&self.save);
+        let number = slot.as_ref().map_or(1, |(n, _)| n.wrapping_add(1));
+        *slot = Some((number, token.clone()));
+        (number, token)
     }
 
-    /// The single save is over.
-    pub fn end_save(&self) {
-        *lock(&self.save) = None;
+    /// Save `number` is over: it stops being tracked, unless a newer one replaced it meanwhile
+    /// (whose Cancel must keep working).
+    pub fn end_save(&self, number: u64) {
+        let mut slot = lock(&self.save);
+        if slot.as_ref().is_some_and(|(tracked, _)| *tracked == number) {
+            *slot = None;
+        }
     }
 
     /// Cancels the running single save, if any.
     pub fn cancel_save(&self) {
-        if let Some(token) = lock(&self.save).as_ref() {
+        if let Some((_, token)) = lock(&self.save).as_ref() {
             token.cancel();
         }
     }

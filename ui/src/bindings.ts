@@ -228,6 +228,8 @@ export type BulkOutcome_Deserialize = {
 	cancelled: boolean,
 	/**  The chosen folder (the archive's folder for one ZIP file). */
 	folder: string,
+	/**  The documents were to go into one ZIP file (not a file each in a folder). */
+	isArchive: boolean,
 	/**  The archive, when the documents were saved as one ZIP file (none if nothing was written). */
 	archive?: string | null,
 	/**  Every file (for an archive: the ones left out). */
@@ -250,6 +252,8 @@ export type BulkOutcome_Serialize = {
 	cancelled: boolean,
 	/**  The chosen folder (the archive's folder for one ZIP file). */
 	folder: string,
+	/**  The documents were to go into one ZIP file (not a file each in a folder). */
+	isArchive: boolean,
 	/**  The archive, when the documents were saved as one ZIP file (none if nothing was written). */
 	archive: string | null,
 	/**  Every file (for an archive: the ones left out). */

@@ -89,39 +89,29 @@ impl AppSettingsStore {
     }
 
     /// Changes the proxy. A manual URL is checked; its password, if it has one, goes to the keychain
-    /// and the URL is kept without it. A URL with the same user name and no password keeps the
-    /// stored password (the UI never has it to send back); a URL without a user name, or another
-    /// choice than manual, removes it.
+    /// and the URL is kept without it. The same user on the same proxy (scheme, host, port), saved
+    /// again without a password (the UI never has it to send back), keeps the stored one; any other
+    /// URL, or another choice than manual, removes it: a password goes only to the proxy it was
+    /// typed for.
     pub fn set_proxy(&self, proxy: Proxy) -> Result<ProxyStatus, CoreError> {
-        let kept = match proxy {
+        let mut settings = self.read()?;
+        let before = settings.proxy.clone();
+        let (kept, password) = match proxy {
             Proxy::Manual { url } => {
                 let (url, password) = split_password(&url)?;
-                let user_before = self.read().ok().and_then(|s| match s.proxy {
-                    Proxy::Manual { url } => {
-                        url::Url::parse(&url).ok().map(|u| u.username().to_owned())
-                    }
-                    _ => None,
-                });
-                let user = url::Url::parse(&url)
-                    .map(|u| u.username().to_owned())
-                    .unwrap_or_default();
-                match password {
-                    Some(password) => self.keychain.set_proxy_password(&password)?,
-                    None if user.is_empty() || user_before.as_deref() != Some(user.as_str()) => {
-                        self.keychain.delete_proxy_password()?
-                    }
-                    None => {}
-                }
-                Proxy::Manual { url }
+                (Proxy::Manual { url }, password)
             }
-            other => {
-                self.keychain.delete_proxy_password()?;
-                other
-            }
+            other => (other, None),
         };
-        let mut settings = self.read()?;
+        // The file first: if it cannot be written, the keychain still matches the URL it names.
         settings.proxy = kept.clone();
         self.write(&settings)?;
+        match (password, same_proxy_account(&before, &kept)) {
+            (Some(password), _) => self.keychain.set_proxy_password(&password)?,
+            // The password was typed for that user on that proxy: it goes nowhere else.
+            (None, false) => self.keychain.delete_proxy_password()?,
+            (None, true) => {}
+        }
         self.status(kept)
     }
 
@@ -214,6 +204,25 @@ impl AppSettingsStore {
     }
 }
 
+/// Whether two choices are the same user on the same proxy (scheme, host, port, user name): only
+/// then may a stored password, typed for the first, serve the second.
+fn same_proxy_account(before: &Proxy, after: &Proxy) -> bool {
+    let account = |proxy: &Proxy| match proxy {
+        Proxy::Manual { url } => url::Url::parse(url).ok().and_then(|u| {
+            (!u.username().is_empty()).then(|| {
+                (
+                    u.scheme().to_owned(),
+                    u.host_str().map(str::to_owned),
+                    u.port_or_known_default(),
+                    u.username().to_owned(),
+                )
+            })
+        }),
+        _ => None,
+    };
+    account(before).is_some_and(|a| Some(a) == account(after))
+}
+
 /// Checks a manual proxy URL: [`crate::validate::parse_proxy_url`], where the UI's check comes from.
 fn parse_proxy_url(text: &str) -> Result<url::Url, CoreError> {
     crate::validate::parse_proxy_url(text).map_err(|problem| CoreError::InvalidInput {
@@ -278,12 +287,29 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // The same user without a password (the UI never has it): the stored one stays.
+        // The same user on the same proxy, saved again without the password (the UI never has
+        // it): the stored one stays.
+        let status = store
+            .set_proxy(manual("http://alice@proxy.example:3128"))
+            .unwrap();
+        assert!(status.password_stored);
+        // Another host (or port, or scheme): the password was not typed for it, and goes.
         let status = store
             .set_proxy(manual("http://alice@proxy2.example:3128"))
             .unwrap();
-        assert!(status.password_stored);
-        // No user, or another mode: the password goes.
+        assert!(!status.password_stored);
+        assert!(keychain.proxy_password().unwrap().is_none());
+        store
+            .set_proxy(manual("http://alice:pw@proxy.example:3128"))
+            .unwrap();
+        let status = store
+            .set_proxy(manual("http://alice@proxy.example:8080"))
+            .unwrap();
+        assert!(!status.password_stored, "another port");
+        // No user: the password goes.
+        store
+            .set_proxy(manual("http://alice:pw@proxy.example:3128"))
+            .unwrap();
         let status = store
             .set_proxy(manual("http://proxy.example:3128"))
             .unwrap();

@@ -3,15 +3,18 @@
 //! Why not the API's `zipped=1`: that wraps each document in a ZIP of its own — five documents, five
 //! archives. Here the app writes one archive, with the rules the folder save keeps:
 //!
-//! - **Streamed, never all in memory.** Documents are downloaded (several at once) into a private
-//!   scratch folder beside the target, and each goes into the archive as soon as it and the ones
-//!   before it have arrived (in the request's order, so entry names are the same on every run).
+//! - **Streamed, never all in memory.** Documents are downloaded (several at once) into locked
+//!   temporary files beside the target, and each goes into the archive as soon as it and the ones
+//!   before it have arrived (in the request's order, so entry names are the same on every run). A
+//!   writer thread of its own adds the entries, so the downloads keep being read while it compresses
+//!   (a body left unread past the read timeout would fail).
 //! - **Named as the folder save names them.** The list's file name (else the server's, else one made
 //!   from period, type and id) through [`safe_file_name`], clashes as ` (2)`, ` (3)`… by one
 //!   [`NameAllocator`], exactly as a folder save of the same documents would.
 //! - **Whole or nothing.** The archive is written to a locked `.ccs-tmp-*.part` beside the target,
 //!   fsynced and renamed only when complete; a cancelled run, or one where no document could be had,
-//!   leaves nothing. A document that fails is left out and named in the summary; the others are in.
+//!   leaves nothing (a run killed with its process leaves `.ccs-tmp-*.part` files only, which the
+//!   next clean-up removes). A document that fails is left out and named in the summary.
 
 use crate::bulk::{
     api_error, cancelled_error, io_error as io_file_error, listed_file_name, wanted_name,
@@ -27,7 +30,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use tokio::io::AsyncWriteExt;
 use tokio_util::sync::CancellationToken;
 use zip::write::SimpleFileOptions;
@@ -81,9 +84,9 @@ pub fn suggested_archive_name(contract: &ContractId, what: &str) -> String {
 }
 
 /// Downloads `request.documents` into one ZIP archive at `request.target`, reporting progress
-/// through `events` ([`BulkEvent::Started`], then [`BulkEvent::Progress`]). Stops when `cancel`
-/// fires, leaving nothing. Set-up and archive-writing problems are errors; a document that cannot
-/// be had is a failure in the summary.
+/// through `events` ([`BulkEvent::Started`], then [`BulkEvent::Progress`] as bytes arrive). Stops
+/// when `cancel` fires, leaving nothing. Set-up and archive-writing problems are errors; a document
+/// that cannot be had is a failure in the summary.
 pub async fn save_archive(
     client: &Client,
     request: ArchiveRequest,
@@ -105,14 +108,9 @@ pub async fn save_archive(
         path: folder.clone(),
         source,
     };
-    let scratch = tempfile::Builder::new()
-        .prefix(".ccs-tmp-archive-")
-        .tempdir_in(&folder)
-        .map_err(io_error)?;
     let (temp, file) = create_temp(&folder).map_err(io_error)?;
-    let total = u32::try_from(documents.len()).unwrap_or(u32::MAX);
     events(BulkEvent::Started {
-        files: total,
+        files: u32::try_from(documents.len()).unwrap_or(u32::MAX),
         bytes: documents
             .iter()
             .map(|d| d.size.map(|s| s as f64))
@@ -122,22 +120,28 @@ pub async fn save_archive(
         client,
         &contract,
         &documents,
-        scratch.path(),
-        ZipWriter::new(file),
+        &folder,
+        file,
         jobs.max(1),
         events,
         &cancel,
     )
     .await;
     let outcome = match written {
-        Ok(outcome) if !outcome.cancelled && outcome.documents > 0 => {
-            place(&temp, &target, &folder).map(|bytes| ArchiveSummary {
+        Ok((summary, Some(finished))) => {
+            let placed = place(&temp, &target, &folder);
+            // Held (and so locked) until the rename: no cleaner may take it for a stale one.
+            drop(finished);
+            placed.map(|bytes| ArchiveSummary {
                 path: Some(target.clone()),
                 bytes,
-                ..outcome
+                ..summary
             })
         }
-        Ok(outcome) => Ok(outcome),
+        Ok((summary, None)) => Ok(ArchiveSummary {
+            documents: 0,
+            ..summary
+        }),
         Err(error) => Err(error),
     };
     if !matches!(&outcome, Ok(summary) if summary.path.is_some()) {
@@ -146,7 +150,7 @@ pub async fn save_archive(
     outcome
 }
 
-/// Fsyncs the finished archive, renames it over the target and fsyncs the folder; its size.
+/// Renames the finished archive over the target and fsyncs the folder; its size.
 fn place(temp: &Path, target: &Path, folder: &Path) -> Result<u64, CoreError> {
     let io_error = |source: io::Error| CoreError::Io {
         path: target.to_owned(),
@@ -158,125 +162,165 @@ fn place(temp: &Path, target: &Path, folder: &Path) -> Result<u64, CoreError> {
     Ok(bytes)
 }
 
-/// One downloaded document, waiting in the scratch folder for its turn in the archive.
-type Arrived = Result<(PathBuf, DownloadedFile), FileError>;
+/// One downloaded document in its temporary file (kept open, so locked, until it is in the archive).
+struct Downloaded {
+    path: PathBuf,
+    held: std::fs::File,
+    answer: DownloadedFile,
+}
 
+/// What the writer thread is given, in the archive's order.
+struct Entry {
+    name: String,
+    path: PathBuf,
+    held: std::fs::File,
+}
+
+/// Downloads the documents (`jobs` at once) and hands them, in order, to a writer thread; the
+/// summary, and the finished archive's file when one was written (`None` when cancelled or when no
+/// document could be had).
 #[allow(clippy::too_many_arguments)] // one private step, its inputs named where it is called
 async fn write_archive(
     client: &Client,
     contract: &ContractId,
     documents: &[Document],
-    scratch: &Path,
-    zip: ZipWriter<std::fs::File>,
+    folder: &Path,
+    file: std::fs::File,
     jobs: usize,
     events: &(dyn Fn(BulkEvent) + Send + Sync),
     cancel: &CancellationToken,
-) -> Result<ArchiveSummary, CoreError> {
-    let bytes_done = AtomicU64::new(0);
+) -> Result<(ArchiveSummary, Option<std::fs::File>), CoreError> {
+    let (entries, inbox) = std::sync::mpsc::channel::<Entry>();
+    let stop = cancel.clone();
+    let writer =
+        tokio::task::spawn_blocking(move || write_entries(ZipWriter::new(file), &inbox, &stop));
     let total = u32::try_from(documents.len()).unwrap_or(u32::MAX);
+    let files_done = AtomicU32::new(0);
+    let bytes_done = AtomicU64::new(0);
+    let report = || {
+        events(BulkEvent::Progress {
+            files_done: files_done.load(Ordering::Relaxed),
+            files_total: total,
+            bytes_done: bytes_done.load(Ordering::Relaxed) as f64,
+        });
+    };
     // Owned documents (not references) keep this future `Send` for callers that must prove it for
     // every lifetime, such as a Tauri command.
     let mut arrivals = stream::iter(documents.iter().cloned().enumerate())
         .map(|(index, document)| {
-            let bytes_done = &bytes_done;
+            let (bytes_done, report) = (&bytes_done, &report);
             async move {
-                let path = scratch.join(format!("{index}.part"));
-                let fetched = fetch(client, contract, &document, &path, cancel, bytes_done).await;
+                let fetched = fetch(
+                    client, contract, &document, folder, cancel, bytes_done, report,
+                )
+                .await;
                 (index, fetched)
             }
         })
         .buffer_unordered(jobs);
-    let mut zip = Some(zip);
     let mut names = NameAllocator::new(std::iter::empty());
-    let mut waiting: BTreeMap<usize, Arrived> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, Result<Downloaded, FileError>> = BTreeMap::new();
     let mut next = 0;
-    let mut summary = ArchiveSummary {
-        path: None,
-        documents: 0,
-        bytes: 0,
-        failed: Vec::new(),
-        cancelled: false,
-    };
+    let mut failed = Vec::new();
+    let mut added = 0;
     while let Some((index, arrived)) = arrivals.next().await {
         waiting.insert(index, arrived);
         while let Some(arrived) = waiting.remove(&next) {
             let document = &documents[next];
             next += 1;
+            files_done.fetch_add(1, Ordering::Relaxed);
             match arrived {
-                Ok((path, downloaded)) => {
-                    let name = names.allocate(&wanted_name(document, &downloaded, false));
-                    let writer = zip.take().ok_or_else(|| CoreError::Io {
-                        path: scratch.to_owned(),
-                        source: io::Error::other("the archive writer was lost"),
-                    })?;
-                    let entry = path.clone();
-                    let added =
-                        tokio::task::spawn_blocking(move || add_entry(writer, &name, &entry))
-                            .await
-                            .map_err(|e| io::Error::other(e.to_string()))
-                            .and_then(|result| result);
-                    let _ = std::fs::remove_file(&path);
-                    zip = Some(added.map_err(|source| CoreError::Io {
-                        path: scratch.to_owned(),
-                        source,
-                    })?);
-                    summary.documents += 1;
-                }
-                Err(error) => {
-                    if error.code == cancelled_error().code {
-                        summary.cancelled = true;
+                Ok(downloaded) if !cancel.is_cancelled() => {
+                    let entry = Entry {
+                        name: names.allocate(&wanted_name(document, &downloaded.answer, false)),
+                        path: downloaded.path,
+                        held: downloaded.held,
+                    };
+                    added += 1;
+                    if let Err(unsent) = entries.send(entry) {
+                        // The writer stopped on an error: it is reported below.
+                        discard(&unsent.0.path, unsent.0.held);
                     }
-                    summary.failed.push(ArchiveFailure {
-                        id: document.id.clone(),
-                        name: names.allocate(&listed_file_name(document)),
-                        error,
-                    });
                 }
+                Ok(downloaded) => discard(&downloaded.path, downloaded.held),
+                Err(error) => failed.push(ArchiveFailure {
+                    id: document.id.clone(),
+                    // The name it would have had, not taken from the documents that follow.
+                    name: listed_file_name(document),
+                    error,
+                }),
             }
-            events(BulkEvent::Progress {
-                files_done: u32::try_from(next).unwrap_or(u32::MAX),
-                files_total: total,
-                bytes_done: bytes_done.load(Ordering::Relaxed) as f64,
-            });
+            report();
         }
     }
-    summary.cancelled |= cancel.is_cancelled();
-    if summary.cancelled || summary.documents == 0 {
-        return Ok(summary);
-    }
-    let writer = zip.take().ok_or_else(|| CoreError::Io {
-        path: scratch.to_owned(),
-        source: io::Error::other("the archive writer was lost"),
-    })?;
-    tokio::task::spawn_blocking(move || -> io::Result<()> {
-        let file = writer.finish().map_err(io::Error::other)?;
-        file.sync_all()
-    })
-    .await
-    .map_err(|e| io::Error::other(e.to_string()))
-    .and_then(|result| result)
-    .map_err(|source| CoreError::Io {
-        path: scratch.to_owned(),
-        source,
-    })?;
-    Ok(summary)
+    drop(entries);
+    let finished = writer
+        .await
+        .map_err(|e| io::Error::other(e.to_string()))
+        .and_then(|result| result)
+        .map_err(|source| CoreError::Io {
+            path: folder.to_owned(),
+            source,
+        })?;
+    let cancelled = cancel.is_cancelled();
+    let summary = ArchiveSummary {
+        path: None,
+        documents: added,
+        bytes: 0,
+        failed,
+        cancelled,
+    };
+    let finished = finished.filter(|_| !cancelled && added > 0);
+    Ok((summary, finished))
 }
 
-/// Downloads one document into `path` (a scratch file), or says why not.
+/// The writer thread: adds each entry it is given (skipping them once `stop` fires), removes its
+/// temporary file, and finishes the archive; its file (still open), or `None` when stopped.
+fn write_entries(
+    mut zip: ZipWriter<std::fs::File>,
+    inbox: &std::sync::mpsc::Receiver<Entry>,
+    stop: &CancellationToken,
+) -> io::Result<Option<std::fs::File>> {
+    let mut failure = None;
+    for entry in inbox {
+        if failure.is_none() && !stop.is_cancelled() {
+            failure = add_entry(&mut zip, &entry.name, &entry.path).err();
+        }
+        discard(&entry.path, entry.held);
+    }
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    if stop.is_cancelled() {
+        return Ok(None);
+    }
+    let file = zip.finish().map_err(io::Error::other)?;
+    file.sync_all()?;
+    Ok(Some(file))
+}
+
+/// Closes a temporary file (releasing its lock) and removes it (in that order: Windows keeps an
+/// open file).
+fn discard(path: &Path, held: std::fs::File) {
+    drop(held);
+    let _ = std::fs::remove_file(path);
+}
+
+/// Downloads one document into a new locked temporary file in `folder`, or says why not.
 async fn fetch(
     client: &Client,
     contract: &ContractId,
     document: &Document,
-    path: &Path,
+    folder: &Path,
     cancel: &CancellationToken,
     bytes_done: &AtomicU64,
-) -> Arrived {
+    report: &(dyn Fn() + Send + Sync),
+) -> Result<Downloaded, FileError> {
     if cancel.is_cancelled() {
         return Err(cancelled_error());
     }
-    let mut file = tokio::fs::File::create(path)
-        .await
-        .map_err(|e| io_file_error(&e))?;
+    let (path, file) = create_temp(folder).map_err(|e| io_file_error(&e))?;
+    let mut writer = tokio::fs::File::from_std(file);
     let request = DownloadRequest {
         document: document.id.clone(),
         zipped: false,
@@ -285,24 +329,38 @@ async fn fetch(
     let mut progress = |p: ccs_api::DownloadProgress| {
         bytes_done.fetch_add(p.bytes_done.saturating_sub(last), Ordering::Relaxed);
         last = p.bytes_done;
+        report();
     };
-    let downloaded = tokio::select! {
-        result = client.download_document(contract, &request, &mut file, &mut progress) => {
-            result.map_err(|e| api_error(&e))?
+    let fetched = tokio::select! {
+        result = client.download_document(contract, &request, &mut writer, &mut progress) => {
+            result.map_err(|e| api_error(&e))
         }
-        () = cancel.cancelled() => return Err(cancelled_error()),
+        () = cancel.cancelled() => Err(cancelled_error()),
     };
-    file.flush().await.map_err(|e| io_file_error(&e))?;
-    Ok((path.to_owned(), downloaded))
+    let flushed = match fetched {
+        Ok(answer) => writer
+            .flush()
+            .await
+            .map(|()| answer)
+            .map_err(|e| io_file_error(&e)),
+        Err(error) => Err(error),
+    };
+    match flushed {
+        Ok(answer) => Ok(Downloaded {
+            path,
+            held: writer.into_std().await,
+            answer,
+        }),
+        Err(error) => {
+            discard(&path, writer.into_std().await);
+            Err(error)
+        }
+    }
 }
 
 /// Appends one file to the archive: stored when its bytes are compressed already (PDF, XLSX, ZIP),
 /// deflated otherwise (CSV and text shrink several times).
-fn add_entry(
-    mut zip: ZipWriter<std::fs::File>,
-    name: &str,
-    path: &Path,
-) -> io::Result<ZipWriter<std::fs::File>> {
+fn add_entry(zip: &mut ZipWriter<std::fs::File>, name: &str, path: &Path) -> io::Result<()> {
     let mut source = std::fs::File::open(path)?;
     let size = source.metadata()?.len();
     let compressed_already = Path::new(name)
@@ -322,6 +380,6 @@ fn add_entry(
         .large_file(size >= u64::from(u32::MAX))
         .unix_permissions(0o644);
     zip.start_file(name, options).map_err(io::Error::other)?;
-    io::copy(&mut source, &mut zip)?;
-    Ok(zip)
+    io::copy(&mut source, zip)?;
+    Ok(())
 }

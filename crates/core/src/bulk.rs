@@ -758,6 +758,8 @@ pub fn listed_file_name(document: &Document) -> String {
     wanted_name(document, &nothing_downloaded, false)
 }
 
+/// A document's file name: the list's, else the server's (`Content-Disposition`), else one made of
+/// period, type and id with the content type's extension; `.zip` added when the server zipped it.
 pub(crate) fn wanted_name(
     document: &Document,
     downloaded: &DownloadedFile,

@@ -8,7 +8,7 @@ use crate::account::AccountKey;
 use crate::error::CoreError;
 use crate::secrets::Keychain;
 use crate::settings::Connection;
-use ccs_api::{Client, ClientConfig, ExposeSecret};
+use ccs_api::{Client, ClientConfig, ExposeSecret, SecretString};
 
 /// A client plus what is needed to keep its token.
 #[derive(Debug)]
@@ -20,7 +20,8 @@ pub struct Session {
     keychain: Keychain,
     /// The account the connection talks to: a kept token is reused and kept only under it.
     account: AccountKey,
-    seeded_token: Option<String>,
+    /// The token the keychain gave (a secret: redacted in `Debug`), to keep only a new one.
+    seeded_token: Option<SecretString>,
 }
 
 impl Session {
@@ -41,7 +42,7 @@ impl Session {
         if let Some(profile) = &connection.token_profile {
             match keychain.load_token(profile, &account) {
                 Ok(Some(token)) => {
-                    seeded_token = Some(token.secret().expose_secret().to_owned());
+                    seeded_token = Some(token.secret().clone());
                     client.seed_token(token).await;
                 }
                 Ok(None) => {}
@@ -65,7 +66,11 @@ impl Session {
         let Some(token) = self.client.cached_token().await else {
             return;
         };
-        if self.seeded_token.as_deref() == Some(token.secret().expose_secret()) {
+        let unchanged = self
+            .seeded_token
+            .as_ref()
+            .is_some_and(|seeded| seeded.expose_secret() == token.secret().expose_secret());
+        if unchanged {
             return;
         }
         if let Err(error) = self.keychain.store_token(profile, &self.account, &token) {

@@ -239,6 +239,10 @@ async fn a_cancelled_archive_leaves_nothing() {
     .unwrap();
     assert!(summary.cancelled);
     assert_eq!(summary.path, None);
+    assert_eq!(
+        summary.documents, 0,
+        "nothing was written, nothing is counted"
+    );
     assert!(
         started.elapsed() < Duration::from_secs(4),
         "stopped promptly"

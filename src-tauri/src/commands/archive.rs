@@ -96,6 +96,7 @@ pub async fn save_archive(
             failed: count(summary.failed.len()),
             cancelled: summary.cancelled,
             folder: folder.display().to_string(),
+            is_archive: true,
             archive: summary.path.map(|p| p.display().to_string()),
             files,
             warnings: Vec::new(),

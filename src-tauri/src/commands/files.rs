@@ -69,7 +69,7 @@ pub async fn download_document(
             // next start cleans the folders recorded.
             state.app_settings.remember_save_folder(folder)?;
         }
-        let cancel = state.begin_save();
+        let (save_number, cancel) = state.begin_save();
         let started = Instant::now();
         let last_emit = AtomicU64::new(0);
         let progress = |p: SaveProgress| {
@@ -96,7 +96,7 @@ pub async fn download_document(
             cancel,
         )
         .await;
-        state.end_save();
+        state.end_save(save_number);
         let saved = match saved {
             Ok(saved) => saved,
             Err(CoreError::Cancelled) => return Ok(SaveOutcome::Stopped),
@@ -241,6 +241,7 @@ async fn save_to_folder(
         warnings: summary.warnings.iter().map(|w| w.message.clone()).collect(),
         cancelled: summary.cancelled,
         folder: folder_path.display().to_string(),
+        is_archive: false,
         archive: None,
         files,
     })

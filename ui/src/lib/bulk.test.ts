@@ -21,6 +21,7 @@ describe("bulk progress", () => {
       cancelled: false,
       folder: "/tmp/x",
       warnings: [],
+      isArchive: false,
       archive: null,
       files: [
         { id: "a", path: "/tmp/x/a.pdf", bytes: 10, status: "saved", name: "x.pdf", documentType: "invoices", period: "2026-01", errorCode: null, error: null, keptPath: null },

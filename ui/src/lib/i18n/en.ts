@@ -221,6 +221,7 @@ export const en = {
   "bulk.folder": "Folder:",
   "bulk.archive": "Archive:",
   "bulk.archiveCount": "1 archive, {count} documents",
+  "bulk.noArchive": "No archive was written.",
   "bulk.failedTitle": "Not saved",
   "bulk.retry": "Try again ({count})",
   "bulk.skippedTitle": "Already in the folder (not downloaded again)",

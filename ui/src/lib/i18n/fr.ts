@@ -223,6 +223,7 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   "bulk.folder": "Dossier :",
   "bulk.archive": "Archive :",
   "bulk.archiveCount": "1 archive, {count} documents",
+  "bulk.noArchive": "Aucune archive n'a été écrite.",
   "bulk.failedTitle": "Non enregistrés",
   "bulk.retry": "Réessayer ({count})",
   "bulk.skippedTitle": "Déjà dans le dossier (non retéléchargés)",
