@@ -725,6 +725,12 @@ async fn local_state(path: &Path, entry: &ManifestEntry, check_content: bool) ->
 /// since it was looked at, a link fails instead (atomically). Where links are not supported (FAT,
 /// some network shares), a check then a rename is the best there is.
 fn move_if_free(temp: &Path, target: &Path) -> io::Result<bool> {
+    match rename_no_replace(temp, target) {
+        Some(Ok(())) => return Ok(true),
+        Some(Err(error)) if error.kind() == io::ErrorKind::AlreadyExists => return Ok(false),
+        Some(Err(error)) => return Err(error),
+        None => {}
+    }
     match std::fs::hard_link(temp, target) {
         Ok(()) => {
             if let Err(error) = std::fs::remove_file(temp) {
@@ -742,6 +748,27 @@ fn move_if_free(temp: &Path, target: &Path) -> io::Result<bool> {
             Ok(true)
         }
     }
+}
+
+/// An atomic rename that fails rather than replace (`renameat2(RENAME_NOREPLACE)`, Linux): one
+/// system call per file where a hard link and an unlink take two directory changes (measured: the
+/// claim by link + unlink cost a 1,000-file save about a third more system time). `None` where the
+/// system or the file system cannot do it; the caller then claims the name another way.
+#[cfg(target_os = "linux")]
+fn rename_no_replace(temp: &Path, target: &Path) -> Option<io::Result<()>> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    use rustix::io::Errno;
+    match renameat_with(CWD, temp, CWD, target, RenameFlags::NOREPLACE) {
+        Ok(()) => Some(Ok(())),
+        Err(errno) if errno == Errno::INVAL || errno == Errno::NOSYS => None,
+        Err(errno) => Some(Err(io::Error::from(errno))),
+    }
+}
+
+/// Elsewhere the name is claimed by a hard link (see [`move_if_free`]).
+#[cfg(not(target_os = "linux"))]
+fn rename_no_replace(_temp: &Path, _target: &Path) -> Option<io::Result<()>> {
+    None
 }
 
 /// The name a document is saved under, before clash numbering: the list's `filename`, else the
