@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { answerFolderDialog, answerSaveDialog } from "./lib/dialogs.mjs";
-import { byTestId, openApp, shown, startDriver, stopAll } from "./lib/session.mjs";
+import { byTestId, openApp, openFirstContractDocuments, shown, startDriver, stopAll } from "./lib/session.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "ccs-e2e-bulk-"));
 let browser;
@@ -66,12 +66,7 @@ describe("saving many documents: one ZIP file, failures named, try again", { con
     assert.equal(process.env.CCS_TEST_KEYCHAIN, "isolated", "run through `cargo xtask test`: it needs the isolated session");
     await startDriver();
     browser = await openApp({ args: ["--demo", "--demo-cut-downloads=1"] });
-    await shown(browser, "screen-contracts", 30000);
-    const first = await browser.$('[data-testid^="contract-row-"]');
-    await first.waitForDisplayed({ timeout: 15000 });
-    await first.click();
-    await (await shown(browser, "open-documents")).click();
-    await shown(browser, "documents-list", 30000);
+    await openFirstContractDocuments(browser);
     await browser.waitUntil(async () => (await rowIds()).length >= 8, { timeout: 15000, timeoutMsg: "too few document rows" });
   });
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, it } from "node:test";
 import { answerSaveDialog } from "./lib/dialogs.mjs";
-import { byTestId, openApp, shown, startDriver, stopAll } from "./lib/session.mjs";
+import { byTestId, openApp, openFirstContractDocuments, shown, startDriver, stopAll } from "./lib/session.mjs";
 
 const work = mkdtempSync(join(tmpdir(), "ccs-e2e-save-"));
 let browser;
@@ -30,12 +30,7 @@ describe("a single save on a slow link", { concurrency: 1 }, () => {
   });
 
   it("shows progress, and Cancel leaves neither the file nor a temporary one", async () => {
-    await shown(browser, "screen-contracts", 30000);
-    const first = await browser.$('[data-testid^="contract-row-"]');
-    await first.waitForDisplayed({ timeout: 15000 });
-    await first.click();
-    await (await shown(browser, "open-documents")).click();
-    await shown(browser, "documents-list", 30000);
+    await openFirstContractDocuments(browser);
     const save = await browser.$('[data-testid^="save-document-"]');
     await save.waitForDisplayed({ timeout: 15000 });
 

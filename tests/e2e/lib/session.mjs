@@ -245,3 +245,13 @@ export async function screenshot(browser, name) {
   writeFileSync(file, Buffer.from(await browser.takeScreenshot(), "base64"));
   return file;
 }
+
+/** From the contracts (the demo's, at start): the first contract's documents, listed. */
+export async function openFirstContractDocuments(browser) {
+  await shown(browser, "screen-contracts", 30000);
+  const first = await browser.$('[data-testid^="contract-row-"]');
+  await first.waitForDisplayed({ timeout: 15000 });
+  await first.click();
+  await (await shown(browser, "open-documents")).click();
+  await shown(browser, "documents-list", 30000);
+}
