@@ -73,7 +73,8 @@ fn init_logging(app: &tauri::App) {
 /// link looks, for trying and testing the save's progress and cancel), `--demo-cut-downloads=N`
 /// (the demo's next N downloads stop half-way: how a failed document is reported and tried again),
 /// `--demo-gateway-pages=N` (the demo's next N contract details are a gateway's HTML 502 page: how a
-/// server error is told).
+/// server error is told), `--demo-documents=N` and `--demo-document-size=BYTES` (a contract with
+/// that many documents of that size: a year of invoices, for trying and measuring a large save).
 struct LaunchOptions {
     demo: bool,
     demo_options: state::DemoOptions,
@@ -102,6 +103,10 @@ fn launch_options() -> LaunchOptions {
                     options.demo_options.cut_downloads = count.parse().unwrap_or(0);
                 } else if let Some(count) = other.strip_prefix("--demo-gateway-pages=") {
                     options.demo_options.gateway_pages = count.parse().unwrap_or(0);
+                } else if let Some(count) = other.strip_prefix("--demo-documents=") {
+                    options.demo_options.documents = count.parse().ok();
+                } else if let Some(bytes) = other.strip_prefix("--demo-document-size=") {
+                    options.demo_options.document_size = bytes.parse().ok();
                 }
             }
         }

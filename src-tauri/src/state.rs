@@ -74,6 +74,10 @@ pub struct DemoOptions {
     /// The first this many contract details are a gateway's HTML 502 page
     /// (`--demo-gateway-pages=N`).
     pub gateway_pages: u32,
+    /// Documents per contract (`--demo-documents=N`; the natural set when unset).
+    pub documents: Option<u32>,
+    /// Each document's size in bytes (`--demo-document-size=N`).
+    pub document_size: Option<u64>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -50,6 +50,7 @@ pub async fn save_archive(
         let target = target
             .into_path()
             .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
+        super::dialogs::release_chosen_folder(&app).await;
         let folder = target
             .parent()
             .map(std::path::Path::to_owned)

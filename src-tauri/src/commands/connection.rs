@@ -141,9 +141,12 @@ pub async fn start_sandbox(state: State<'_, AppState>) -> AppResult<ConnectionVi
 pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
     let mut slot = state.sandbox().lock().await;
     if slot.is_none() {
+        let knobs = state.demo_options();
         let config = SandboxConfig {
+            documents_per_contract: knobs.documents,
+            document_size: knobs.document_size,
             faults: FaultConfig {
-                slow_body_bytes_per_sec: state.demo_options().slow_body_bytes_per_sec,
+                slow_body_bytes_per_sec: knobs.slow_body_bytes_per_sec,
                 ..FaultConfig::default()
             },
             ..SandboxConfig::default()
@@ -151,7 +154,6 @@ pub async fn start(state: &AppState) -> AppResult<ConnectionView> {
         let handle = Sandbox::start(config)
             .await
             .map_err(|e| AppError::new(ErrorCode::Sandbox, e.to_string()))?;
-        let knobs = state.demo_options();
         if knobs.cut_downloads > 0 {
             handle.inject(
                 Route::DocumentFile,

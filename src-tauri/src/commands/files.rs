@@ -138,6 +138,7 @@ pub async fn download_documents(
         let folder = folder
             .into_path()
             .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
+        super::dialogs::release_chosen_folder(&app).await;
         save_to_folder(&app, &state, contract, documents, folder)
             .await
             .map(Some)

@@ -6,6 +6,7 @@
 pub mod archive;
 pub mod connection;
 pub mod data;
+pub mod dialogs;
 pub mod documents;
 pub mod files;
 pub mod profiles;
