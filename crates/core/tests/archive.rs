@@ -3,7 +3,9 @@
 //! out and named; a cancelled run leaves nothing at all.
 #![allow(clippy::unwrap_used)] // a test that fails should panic with the error
 
-use ccs_api::{Client, ClientConfig, ContractId, Credentials, Document, DocumentsQuery};
+mod common;
+
+use ccs_api::{Client, ContractId, Document, DocumentsQuery};
 use ccs_core::archive::{save_archive, suggested_archive_name, ArchiveRequest};
 use ccs_core::bulk::BulkEvent;
 use ccs_core::ErrorCode;
@@ -25,16 +27,7 @@ async fn start(faults: FaultConfig, hostile_names: bool) -> (SandboxHandle, Clie
     })
     .await
     .unwrap();
-    let c = sandbox.credentials();
-    let client = Client::new(
-        ClientConfig {
-            api_base: sandbox.api_base_url(),
-            oauth_base: sandbox.oauth_base_url(),
-            ..ClientConfig::default()
-        },
-        Credentials::new(&c.client_id, &c.client_secret, &c.api_key),
-    )
-    .unwrap();
+    let client = common::client_for(&sandbox);
     (sandbox, client)
 }
 
@@ -66,12 +59,7 @@ fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn folder_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    common::sorted_names(dir)
 }
 
 #[tokio::test]

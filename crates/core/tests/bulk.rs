@@ -1,7 +1,9 @@
 //! Bulk downloads against the real sandbox on loopback, into temporary folders.
 #![allow(clippy::unwrap_used)] // a test that fails should panic with the error
 
-use ccs_api::{Client, ClientConfig, ContractId, Credentials, Document, DocumentsQuery};
+mod common;
+
+use ccs_api::{Client, ContractId, Document, DocumentsQuery};
 use ccs_core::bulk::{
     download_documents, BulkEvent, BulkRequest, BulkSummary, FileStatus, LOCK_FILE_NAME,
 };
@@ -25,17 +27,7 @@ struct Setup {
 
 async fn setup(config: SandboxConfig) -> Setup {
     let sandbox = Sandbox::start(config).await.unwrap();
-    let c = sandbox.credentials();
-    let client = Client::new(
-        ClientConfig {
-            api_base: sandbox.api_base_url(),
-            oauth_base: sandbox.oauth_base_url(),
-            request_timeout: Duration::from_secs(10),
-            ..ClientConfig::default()
-        },
-        Credentials::new(&c.client_id, &c.client_secret, &c.api_key),
-    )
-    .unwrap();
+    let client = common::client_for(&sandbox);
     let contract = ContractId::parse(&sandbox.visible_contract_ids()[0]).unwrap();
     let documents = client
         .list_documents(
@@ -98,12 +90,7 @@ fn sha_of(path: &Path) -> String {
 }
 
 fn entries(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    common::sorted_names(folder)
 }
 
 fn temp_files(folder: &Path) -> Vec<String> {

@@ -3,7 +3,9 @@
 //! that never touches a live save's.
 #![allow(clippy::unwrap_used)] // a test that fails should panic with the error
 
-use ccs_api::{Client, ClientConfig, ContractId, Credentials, DocumentId};
+mod common;
+
+use ccs_api::{Client, ContractId, DocumentId};
 use ccs_core::save::{clean_stale_temp_files, save_document, SaveProgress};
 use ccs_core::{CoreError, ErrorCode};
 use ccs_sandbox::{FaultConfig, Sandbox, SandboxConfig, SandboxHandle};
@@ -36,17 +38,7 @@ async fn setup(faults: impl FnOnce(&str) -> FaultConfig) -> Setup {
     let document = probe.documents(&contract)[0].id.clone();
     probe.shutdown().await;
     let sandbox = Sandbox::start(config(faults(&document))).await.unwrap();
-    let c = sandbox.credentials();
-    let client = Client::new(
-        ClientConfig {
-            api_base: sandbox.api_base_url(),
-            oauth_base: sandbox.oauth_base_url(),
-            request_timeout: Duration::from_secs(10),
-            ..ClientConfig::default()
-        },
-        Credentials::new(&c.client_id, &c.client_secret, &c.api_key),
-    )
-    .unwrap();
+    let client = common::client_for(&sandbox);
     Setup {
         contract: ContractId::parse(&contract).unwrap(),
         document: DocumentId::from_server(&document),
@@ -60,12 +52,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn names(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+    common::sorted_names(folder)
 }
 
 fn part_files(folder: &Path) -> Vec<String> {

@@ -8,12 +8,11 @@ use super::documents::chosen_documents;
 use super::progress::begin_run;
 use super::track;
 use crate::dto::{BulkFileStatus, BulkFileView, BulkOutcome, DocumentChoice};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use ccs_api::{Document, YearMonth};
 use ccs_core::archive::{save_archive as write_archive, suggested_archive_name, ArchiveRequest};
 use ccs_core::settings::parse_contract;
-use ccs_core::ErrorCode;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
@@ -35,22 +34,15 @@ pub async fn save_archive(
         let active = state.active()?;
         let documents = chosen_documents(&state, contract.as_str(), &choice)?;
         let name = suggested_archive_name(&contract, &what(&choice, documents.len()));
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.dialog()
+        let dialog = app
+            .dialog()
             .file()
             .set_title(ARCHIVE_DIALOG_TITLE)
             .set_file_name(&name)
-            .add_filter("ZIP archive", &["zip"])
-            .save_file(move |path| {
-                let _ = tx.send(path);
-            });
-        let Some(target) = rx.await.ok().flatten() else {
+            .add_filter("ZIP archive", &["zip"]);
+        let Some(target) = super::dialogs::save_path(&app, dialog).await? else {
             return Ok(None);
         };
-        let target = target
-            .into_path()
-            .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
-        super::dialogs::release_chosen_folder(&app).await;
         let folder = target
             .parent()
             .map(std::path::Path::to_owned)

@@ -50,20 +50,14 @@ pub async fn download_document(
         let document = DocumentId::parse(&document_id)
             .map_err(|e| ccs_core::CoreError::field("documentId", e.to_string()))?;
         let active = state.active()?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.dialog()
+        let dialog = app
+            .dialog()
             .file()
             .set_title(SAVE_DIALOG_TITLE)
-            .set_file_name(safe_file_name(&suggested_name))
-            .save_file(move |path| {
-                let _ = tx.send(path);
-            });
-        let Some(path) = rx.await.ok().flatten() else {
+            .set_file_name(safe_file_name(&suggested_name));
+        let Some(target) = super::dialogs::save_path(&app, dialog).await? else {
             return Ok(SaveOutcome::Cancelled);
         };
-        let target = path
-            .into_path()
-            .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
         if let Some(folder) = target.parent() {
             // Before the first byte: a save killed with the app leaves its `.part` here, and the
             // next start cleans the folders recorded.
@@ -125,20 +119,10 @@ pub async fn download_documents(
     let result = async {
         let contract = parse_contract(&contract)?;
         let documents = chosen_documents(&state, contract.as_str(), &choice)?;
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        app.dialog()
-            .file()
-            .set_title(FOLDER_DIALOG_TITLE)
-            .pick_folder(move |path| {
-                let _ = tx.send(path);
-            });
-        let Some(folder) = rx.await.ok().flatten() else {
+        let dialog = app.dialog().file().set_title(FOLDER_DIALOG_TITLE);
+        let Some(folder) = super::dialogs::folder(&app, dialog).await? else {
             return Ok(None);
         };
-        let folder = folder
-            .into_path()
-            .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
-        super::dialogs::release_chosen_folder(&app).await;
         save_to_folder(&app, &state, contract, documents, folder)
             .await
             .map(Some)

@@ -175,20 +175,14 @@ pub async fn import_postman(
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> AppResult<Option<ImportOutcome>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
+    let dialog = app
+        .dialog()
         .file()
         .set_title("Import a Postman environment")
-        .add_filter("Postman environment", &["json"])
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = rx.await.ok().flatten() else {
+        .add_filter("Postman environment", &["json"]);
+    let Some(path) = super::dialogs::file_to_open(&app, dialog).await? else {
         return Ok(None);
     };
-    let path = path
-        .into_path()
-        .map_err(|e| AppError::new(ErrorCode::Dialog, e.to_string()))?;
     let result = import_postman_environment(&path, None, &state.store, &state.keychain)
         .map(|report| {
             Some(ImportOutcome {
