@@ -23,6 +23,7 @@ mod formats;
 mod routes;
 mod server;
 mod state;
+pub mod story;
 mod sync;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -22,6 +22,7 @@ use crate::errors::SandboxError;
 use crate::faults::{DispositionStyle, Fault, FaultPlan};
 use crate::formats;
 use crate::state::{AppState, Shared};
+use crate::story::SpendStory;
 use crate::sync::lock;
 
 /// How long [`SandboxHandle::shutdown`] waits for open connections before aborting.
@@ -216,6 +217,25 @@ impl SandboxHandle {
             (contract.clone(), doc.clone())
         };
         formats::render(&contract, &doc).ok()
+    }
+
+    /// What a contract's consumption reports add up to (spike month, monthly totals, top mover),
+    /// computed from the rows served; `None` for a contract without documents.
+    pub fn spend_story(&self, contract_id: &str) -> Option<SpendStory> {
+        let catalog = self
+            .state
+            .catalog
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let doc = catalog.documents.get(contract_id)?.first()?;
+        Some(SpendStory::of(&doc.story))
+    }
+
+    /// The visible contract whose consumption reports carry two currencies.
+    pub fn two_currency_contract(&self) -> Option<String> {
+        self.visible_contract_ids()
+            .into_iter()
+            .find(|id| self.spend_story(id).is_some_and(|s| s.currencies.len() > 1))
     }
 
     /// Requests that reached `route` since start or the last reset, failed ones included.

@@ -1,7 +1,10 @@
-//! Document metadata: which documents each contract has, their names, dates and exact sizes.
-//! Content is not generated here: a size fixed now is honoured later by `formats`.
+//! Document metadata: which documents each contract has, their names, dates, exact sizes and
+//! amounts. Content is not generated here: a size fixed now is honoured later by `formats`. The
+//! consumption reports' sizes and the bills' amounts come from the contract's story
+//! (`data::story`), so a month's report adds up to its bill and invoice.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
@@ -10,7 +13,8 @@ use serde::Serialize;
 
 use super::contracts::Contract;
 use super::dates::{day_period, rfc3339, YearMonth, DAY};
-use crate::formats::{self, Format};
+use super::story::{Story, MAIN_CURRENCY};
+use crate::formats::{self, csv, Format};
 
 /// Cap of `documents_per_contract` (also the cap of `limit`).
 pub(crate) const MAX_DOCUMENTS: u32 = 100_000;
@@ -31,7 +35,8 @@ pub struct DocumentInfo {
     pub created_at: String,
     /// Exact byte length of the file served with `zipped=0`.
     pub size: u64,
-    /// Bills and invoices only: total in `currency`, two decimals.
+    /// Bills and invoices only: total in `currency`, two decimals — the `DiscountedAmount` total
+    /// of the month's consumption report in that currency.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// `EUR` when `amount` is present.
@@ -112,15 +117,12 @@ impl DocType {
         }
     }
 
-    /// Realistic size range in bytes.
+    /// Realistic size range in bytes (CSV documents take their story's length instead).
     fn size_range(self) -> std::ops::Range<u64> {
         match self {
             DocType::Invoices => 30_000..90_000,
-            DocType::Bills => 12_000..40_000,
             DocType::PartialBills => 9_000..30_000,
-            DocType::Consumption => 50_000..400_000,
-            DocType::PartialConsumption => 5_000..150_000,
-            DocType::Reports => 5_000..60_000,
+            _ => 12_000..40_000,
         }
     }
 }
@@ -131,8 +133,9 @@ pub(crate) struct Doc {
     pub(crate) info: DocumentInfo,
     pub(crate) doc_type: DocType,
     pub(crate) created_secs: i64,
-    /// Seed of the content generator: same seed, same bytes.
-    pub(crate) content_seed: u64,
+    /// The contract's story: the rows of CSV documents, the lines of bills.
+    pub(crate) story: Arc<Story>,
+    /// The main-currency total of the story in the document's days (0 for documents without amount).
     pub(crate) amount_cents: i64,
     /// First day (days since epoch) and length in days covered by the document.
     pub(crate) first_day: i64,
@@ -155,18 +158,32 @@ struct Builder<'a> {
     params: DocParams,
     docs: Vec<Doc>,
     names: HashMap<String, u32>,
+    story: Arc<Story>,
+    /// (CSV size, main-currency total) by (first day, days): `--documents` repeats months.
+    facts: HashMap<(i64, i64), (u64, i64)>,
 }
 
 impl Builder<'_> {
-    fn size(&mut self, doc_type: DocType) -> u64 {
+    /// The natural CSV size and the main-currency total of the story's rows in these days.
+    fn facts(&mut self, first_day: i64, days: i64) -> (u64, i64) {
+        let story = &self.story;
+        *self.facts.entry((first_day, days)).or_insert_with(|| {
+            let summary = story.summary(first_day, days);
+            (
+                csv::header_len() + summary.bytes,
+                summary.discounted_in(MAIN_CURRENCY),
+            )
+        })
+    }
+
+    fn size(&mut self, doc_type: DocType, natural_csv: u64) -> u64 {
         let format = doc_type.format();
-        match self.params.document_size {
-            Some(size) => size.max(formats::min_size(format)),
-            None => self
-                .rng
-                .gen_range(doc_type.size_range())
-                .max(formats::min_size(format)),
-        }
+        let size = match self.params.document_size {
+            Some(size) => size,
+            None if format == Format::Csv => natural_csv,
+            None => self.rng.gen_range(doc_type.size_range()),
+        };
+        size.max(formats::min_size(format))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -178,11 +195,17 @@ impl Builder<'_> {
         created: i64,
         first_day: i64,
         days: i64,
-        amount_cents: i64,
         size: Option<u64>,
     ) {
         let created = created.min(self.params.now);
-        let size = size.unwrap_or_else(|| self.size(doc_type));
+        let has_amount = doc_type.has_amount();
+        let (natural_csv, total) = if has_amount || doc_type.format() == Format::Csv {
+            self.facts(first_day, days)
+        } else {
+            (0, 0)
+        };
+        let amount_cents = if has_amount { total } else { 0 };
+        let size = size.unwrap_or_else(|| self.size(doc_type, natural_csv));
         let filename = filename.unwrap_or_else(|| {
             let base = doc_type.filename(&self.contract.id, &period);
             let seen = self.names.entry(base.clone()).or_insert(0);
@@ -199,7 +222,6 @@ impl Builder<'_> {
         let timestamp = u32::try_from(created.max(0)).unwrap_or(u32::MAX);
         let id = format!("{timestamp:08x}{:016x}", self.rng.gen::<u64>());
         let digits = self.contract.id.trim_start_matches("OCB");
-        let has_amount = doc_type.has_amount();
         self.docs.push(Doc {
             info: DocumentInfo {
                 filename,
@@ -207,7 +229,7 @@ impl Builder<'_> {
                 created_at: rfc3339(created),
                 size,
                 amount: has_amount.then(|| amount_cents as f64 / 100.0),
-                currency: has_amount.then(|| "EUR".to_owned()),
+                currency: has_amount.then(|| MAIN_CURRENCY.to_owned()),
                 invoice_number: (doc_type == DocType::Invoices)
                     .then(|| format!("FE{}{digits}{:03}", &period[..6], self.docs.len() % 1000)),
                 period,
@@ -215,16 +237,12 @@ impl Builder<'_> {
             },
             doc_type,
             created_secs: created,
-            content_seed: self.rng.gen(),
+            story: self.story.clone(),
             amount_cents,
             first_day,
             days,
             streamed: false,
         });
-    }
-
-    fn amount(&mut self) -> i64 {
-        self.rng.gen_range(50_000..2_500_000)
     }
 
     /// 46 closed months of invoices, bills and consumption reports, the current month's
@@ -236,7 +254,6 @@ impl Builder<'_> {
         for back in 1..=46 {
             let month = this_month.minus(back);
             let published = month.minus(-1).first_day();
-            let amount = self.amount();
             for doc_type in [DocType::Invoices, DocType::Bills, DocType::Consumption] {
                 let created = (published + self.rng.gen_range(2..6)) * DAY
                     + self.rng.gen_range(6 * 3600..20 * 3600);
@@ -247,23 +264,21 @@ impl Builder<'_> {
                     created,
                     month.first_day(),
                     month.days(),
-                    amount,
                     None,
                 );
             }
         }
-        let partial_amount = self.amount() / 3;
+        // Month to date: up to yesterday (today on the 1st).
+        let covered = self.story.month_to_date_days();
         for doc_type in [DocType::PartialBills, DocType::PartialConsumption] {
             let created = today * DAY + self.rng.gen_range(0..3600);
-            let elapsed = today - this_month.first_day() + 1;
             self.push(
                 doc_type,
                 this_month.period(),
                 None,
                 created,
                 this_month.first_day(),
-                elapsed,
-                partial_amount,
+                covered,
                 None,
             );
         }
@@ -277,7 +292,6 @@ impl Builder<'_> {
                 created,
                 day,
                 1,
-                0,
                 None,
             );
         }
@@ -293,18 +307,18 @@ impl Builder<'_> {
             let doc_type = DocType::CYCLE[index as usize % DocType::CYCLE.len()];
             let back = i64::from(index) * 120 / i64::from(count.max(1));
             let month = this_month.minus(back);
-            let amount = self.amount();
             let (period, first_day, days) = if doc_type == DocType::Reports {
                 let day = (month.first_day() + self.rng.gen_range(0..month.days())).min(today - 1);
                 (day_period(day), day, 1)
+            } else if back == 0 {
+                let covered = self.story.month_to_date_days();
+                (month.period(), month.first_day(), covered)
             } else {
                 (month.period(), month.first_day(), month.days())
             };
             let created =
                 (first_day + days + self.rng.gen_range(0..5)) * DAY + self.rng.gen_range(0..DAY);
-            self.push(
-                doc_type, period, None, created, first_day, days, amount, None,
-            );
+            self.push(doc_type, period, None, created, first_day, days, None);
         }
     }
 
@@ -338,7 +352,6 @@ impl Builder<'_> {
             "@SUM(A1).pdf".to_owned(),
         ];
         for (index, name) in names.into_iter().enumerate() {
-            let amount = self.amount();
             let created = now - 3600 * (i64::try_from(index).unwrap_or(0) + 2);
             self.push(
                 DocType::Invoices,
@@ -347,7 +360,6 @@ impl Builder<'_> {
                 created,
                 month.first_day(),
                 month.days(),
-                amount,
                 None,
             );
         }
@@ -370,7 +382,6 @@ impl Builder<'_> {
             now - 60,
             month.first_day(),
             month.days(),
-            0,
             Some(size),
         );
         if let Some(doc) = self.docs.last_mut() {
@@ -379,11 +390,12 @@ impl Builder<'_> {
     }
 }
 
-/// Extra documents only the first contract gets.
+/// Extra documents only the first contract gets, and the second currency one contract gets.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Extras {
     pub(crate) hostile_names: bool,
     pub(crate) big_document: Option<u64>,
+    pub(crate) second_currency: bool,
 }
 
 /// The documents of one contract, newest first.
@@ -399,12 +411,27 @@ pub(crate) fn generate(
         .fold(seed ^ 0x9E37_79B9_7F4A_7C15, |acc, b| {
             acc.rotate_left(7) ^ u64::from(b).wrapping_mul(0x100_0000_01B3)
         });
+    // Months with closed reports: 46 in the natural set, 120 with `--documents`.
+    let history = if params.per_contract.is_some() {
+        120
+    } else {
+        46
+    };
+    let story = Story::generate(
+        &contract.id,
+        contract_seed,
+        params.now,
+        history,
+        extras.second_currency,
+    );
     let mut builder = Builder {
         rng: ChaCha8Rng::seed_from_u64(contract_seed),
         contract,
         params,
         docs: Vec::new(),
         names: HashMap::new(),
+        story: Arc::new(story),
+        facts: HashMap::new(),
     };
     match params.per_contract {
         Some(count) => builder.counted(count),

@@ -4,6 +4,7 @@
 pub(crate) mod contracts;
 pub(crate) mod dates;
 pub(crate) mod documents;
+pub(crate) mod story;
 
 use std::collections::HashMap;
 
@@ -16,6 +17,9 @@ use documents::{Doc, DocParams, Extras};
 
 /// Contracts with documents, as the brief asks (the first also gets the extras).
 const WITH_DOCUMENTS: usize = 4;
+
+/// The contract (by index) whose reports also carry rows in a second currency.
+const SECOND_CURRENCY_CONTRACT: usize = 1;
 
 /// Every contract and document the sandbox knows.
 #[derive(Debug)]
@@ -59,13 +63,10 @@ impl Catalog {
         let mut documents = HashMap::new();
         for (index, contract) in all.iter().enumerate() {
             let docs = if index < WITH_DOCUMENTS {
-                let extras = if index == 0 {
-                    Extras {
-                        hostile_names: params.hostile_names,
-                        big_document: params.big_document,
-                    }
-                } else {
-                    Extras::default()
+                let extras = Extras {
+                    hostile_names: index == 0 && params.hostile_names,
+                    big_document: params.big_document.filter(|_| index == 0),
+                    second_currency: index == SECOND_CURRENCY_CONTRACT,
                 };
                 documents::generate(contract, params.seed, doc_params, extras)
             } else {

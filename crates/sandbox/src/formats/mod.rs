@@ -66,7 +66,7 @@ pub(crate) fn render(contract: &Contract, doc: &Doc) -> Result<Vec<u8>, FormatEr
         Format::Xlsx => xlsx::render(contract, doc)?,
         Format::Csv => {
             let mut out = Vec::with_capacity(usize::try_from(doc.info.size).unwrap_or(0));
-            for chunk in csv::CsvGenerator::new(contract, doc) {
+            for chunk in csv::CsvGenerator::new(doc) {
                 out.extend_from_slice(&chunk);
             }
             out
@@ -90,7 +90,7 @@ pub(crate) fn chunks(
     doc: &Doc,
 ) -> Result<Box<dyn Iterator<Item = Bytes> + Send>, FormatError> {
     if doc.streamed && doc.doc_type.format() == Format::Csv {
-        Ok(Box::new(csv::CsvGenerator::new(contract, doc)))
+        Ok(Box::new(csv::CsvGenerator::new(doc)))
     } else {
         Ok(Box::new(std::iter::once(Bytes::from(render(
             contract, doc,
@@ -115,8 +115,15 @@ pub(crate) fn xml_escape(text: &str) -> String {
 
 /// `1234.56` from cents, with a decimal point (`comma` swaps it for a comma).
 pub(crate) fn money(cents: i64, comma: bool) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
+    decimal(cents, 2, comma)
+}
+
+/// A fixed-point number written with `scale` decimals: `decimal(-12345, 4, true)` is `-1,2345`.
+pub(crate) fn decimal(value: i64, scale: u32, comma: bool) -> String {
+    let sign = if value < 0 { "-" } else { "" };
+    let abs = value.unsigned_abs();
+    let unit = 10_u64.pow(scale);
     let sep = if comma { ',' } else { '.' };
-    format!("{sign}{}{sep}{:02}", abs / 100, abs % 100)
+    let width = scale as usize;
+    format!("{sign}{}{sep}{:0width$}", abs / unit, abs % unit)
 }

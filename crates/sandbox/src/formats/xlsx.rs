@@ -1,18 +1,17 @@
 //! Bills and partial bills: a real XLSX workbook written by hand (the five parts Excel and
 //! calamine need) in a Stored-mode ZIP, so the size is exactly computable; the padding is
-//! whitespace inside the sheet XML before `</worksheet>`.
+//! whitespace inside the sheet XML before `</worksheet>`. One line per `ServiceCloud` of the
+//! month's consumption report (main currency), and a Total row equal to the list's `amount`.
 
 use std::io::{Cursor, Write};
 
-use rand::Rng;
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
 
-use super::{money, xml_escape, FormatError};
+use super::{decimal, money, xml_escape, FormatError};
 use crate::data::contracts::Contract;
 use crate::data::documents::Doc;
+use crate::data::story::MAIN_CURRENCY;
 
 /// The sheet name the README confirms.
 pub(crate) const SHEET_NAME: &str = "Billing Report";
@@ -39,52 +38,34 @@ enum Cell {
     Number(String),
 }
 
-/// One billing line: service, description, quantity, unit, unit price, amount in cents.
+/// One billing line: a service's share of the month, in cents, and how many resources it billed.
 struct Line {
     service: &'static str,
-    description: &'static str,
-    quantity: i64,
-    unit: &'static str,
+    resources: i64,
     cents: i64,
 }
 
-const ITEMS: [(&str, &str, &str); 7] = [
-    ("Elastic Cloud Server", "Compute instances", "Hour"),
-    ("Elastic Volume Service", "Block storage", "GB-Month"),
-    ("Object Storage Service", "Object storage", "GB-Month"),
-    (
-        "Virtual Private Cloud",
-        "Elastic IP and bandwidth",
-        "Mbit/s-Hour",
-    ),
-    ("Relational Database Service", "Managed databases", "Hour"),
-    ("Cloud Container Engine", "Kubernetes clusters", "Hour"),
-    ("Support", "Support level fee", "Month"),
-];
-
-/// Lines whose amounts add up to the document's total.
+/// One line per service of the story's rows in the bill's days, largest first; they add up to
+/// the document's total (a line absorbs any difference, so the Total row is never contradicted).
 fn lines(doc: &Doc) -> Vec<Line> {
-    let mut rng = ChaCha8Rng::seed_from_u64(doc.content_seed);
-    let count = rng.gen_range(4..=ITEMS.len());
-    let weights: Vec<i64> = (0..count).map(|_| rng.gen_range(1..100)).collect();
-    let sum: i64 = weights.iter().sum();
-    let mut left = doc.amount_cents;
-    let mut out = Vec::with_capacity(count);
-    for (index, weight) in weights.iter().enumerate() {
-        let cents = if index + 1 == count {
-            left
-        } else {
-            doc.amount_cents * weight / sum.max(1)
-        };
-        left -= cents;
-        let (service, description, unit) = ITEMS[index];
-        out.push(Line {
-            service,
-            description,
-            quantity: rng.gen_range(1..5000),
-            unit,
-            cents,
-        });
+    let mut out: Vec<Line> = doc
+        .story
+        .by_service(doc.first_day, doc.days.max(1), MAIN_CURRENCY)
+        .into_iter()
+        .map(|total| Line {
+            service: total.cloud,
+            resources: i64::try_from(total.resources).unwrap_or(i64::MAX),
+            cents: total.discounted,
+        })
+        .collect();
+    let sum: i64 = out.iter().map(|l| l.cents).sum();
+    match out.first_mut() {
+        Some(first) => first.cents += doc.amount_cents - sum,
+        None => out.push(Line {
+            service: "Support",
+            resources: 1,
+            cents: doc.amount_cents,
+        }),
     }
     out
 }
@@ -110,28 +91,25 @@ fn sheet(contract: &Contract, doc: &Doc, lines: &[Line], pad: usize) -> String {
     .map(|h| Cell::Text((*h).to_owned()))
     .collect()];
     for line in lines {
-        let unit_price = line.cents * 100 / line.quantity.max(1);
+        let unit_price = line.cents * 100 / line.resources.max(1);
+        let plural = if line.resources == 1 { "" } else { "s" };
         rows.push(vec![
             Cell::Text(contract.id.clone()),
             Cell::Text(contract.customer.name.clone()),
             Cell::Text(doc.info.period.clone()),
             Cell::Text(line.service.to_owned()),
-            Cell::Text(line.description.to_owned()),
-            Cell::Number(line.quantity.to_string()),
-            Cell::Text(line.unit.to_owned()),
-            Cell::Number(format!(
-                "{}.{:04}",
-                unit_price / 10_000,
-                unit_price % 10_000
-            )),
+            Cell::Text(format!("{} resource{plural}", line.resources)),
+            Cell::Number(line.resources.to_string()),
+            Cell::Text("Resource".to_owned()),
+            Cell::Number(decimal(unit_price, 4, false)),
             Cell::Number(money(line.cents, false)),
-            Cell::Text("EUR".to_owned()),
+            Cell::Text(MAIN_CURRENCY.to_owned()),
         ]);
     }
     let mut total = vec![Cell::Text("Total".to_owned())];
     total.extend((0..7).map(|_| Cell::Text(String::new())));
     total.push(Cell::Number(money(doc.amount_cents, false)));
-    total.push(Cell::Text("EUR".to_owned()));
+    total.push(Cell::Text(MAIN_CURRENCY.to_owned()));
     rows.push(total);
 
     let mut xml = String::from(
