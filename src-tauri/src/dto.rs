@@ -422,7 +422,8 @@ pub struct BulkOutcome {
     pub files: Vec<BulkFileView>,
 }
 
-/// A single save's progress, emitted as the `save-progress` event (at most every 100 ms).
+/// A single save's progress, emitted as the `save-progress` event (coalesced:
+/// `ccs_core::progress`).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 #[serde(rename_all = "camelCase")]
 pub struct SaveProgressEvent {
@@ -430,6 +431,9 @@ pub struct SaveProgressEvent {
     pub bytes_done: f64,
     /// Bytes in all, when the server said.
     pub bytes_total: Option<f64>,
+    /// When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+    /// page marks how late it painted it (the benchmark reads those marks).
+    pub reported_at_ms: f64,
 }
 
 /// Bulk progress, emitted as the `bulk-progress` event.
@@ -444,6 +448,9 @@ pub struct BulkProgress {
     pub bytes_done: f64,
     /// Bytes in all, when the list gave sizes.
     pub bytes_total: Option<f64>,
+    /// When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+    /// page marks how late it painted it (the benchmark reads those marks).
+    pub reported_at_ms: f64,
 }
 
 /// The created user.

@@ -74,16 +74,20 @@ fn init_logging(app: &tauri::App) {
 /// (the demo's next N downloads stop half-way: how a failed document is reported and tried again),
 /// `--demo-gateway-pages=N` (the demo's next N contract details are a gateway's HTML 502 page: how a
 /// server error is told), `--demo-documents=N` and `--demo-document-size=BYTES` (a contract with
-/// that many documents of that size: a year of invoices, for trying and measuring a large save).
+/// that many documents of that size: a year of invoices, for trying and measuring a large save),
+/// `--jobs=N` (transfers at once in a bulk save, 1–64, like `ccs download --jobs`; core's
+/// `DEFAULT_JOBS` when unset: the benchmark measures both programs at each setting).
 struct LaunchOptions {
     demo: bool,
     demo_options: state::DemoOptions,
+    bulk_jobs: usize,
 }
 
 fn launch_options() -> LaunchOptions {
     let mut options = LaunchOptions {
         demo: std::env::var("CCS_DEMO").as_deref() == Ok("1"),
         demo_options: state::DemoOptions::default(),
+        bulk_jobs: ccs_core::bulk::DEFAULT_JOBS,
     };
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
@@ -107,6 +111,10 @@ fn launch_options() -> LaunchOptions {
                     options.demo_options.documents = count.parse().ok();
                 } else if let Some(bytes) = other.strip_prefix("--demo-document-size=") {
                     options.demo_options.document_size = bytes.parse().ok();
+                } else if let Some(jobs) = other.strip_prefix("--jobs=") {
+                    if let Some(jobs) = jobs.parse().ok().filter(|j| (1..=64).contains(j)) {
+                        options.bulk_jobs = jobs;
+                    }
                 }
             }
         }
@@ -117,7 +125,7 @@ fn launch_options() -> LaunchOptions {
 /// Runs the app.
 pub fn run() {
     let options = launch_options();
-    let state = match AppState::new(options.demo, options.demo_options) {
+    let state = match AppState::new(options.demo, options.demo_options, options.bulk_jobs) {
         Ok(state) => state,
         Err(error) => {
             eprintln!("customer-space: {}", error.message);

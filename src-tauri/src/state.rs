@@ -62,6 +62,8 @@ pub struct AppState {
     demo_launch: bool,
     /// How the built-in sandbox behaves.
     demo_options: DemoOptions,
+    /// Transfers at once in a bulk save (`--jobs=N`).
+    bulk_jobs: usize,
 }
 
 /// Knobs of the built-in sandbox given on the command line.
@@ -86,7 +88,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl AppState {
     /// The state over the profiles store of `ccs` (honouring `CCS_CONFIG_DIR`).
-    pub fn new(demo_launch: bool, demo_options: DemoOptions) -> AppResult<Self> {
+    pub fn new(demo_launch: bool, demo_options: DemoOptions, bulk_jobs: usize) -> AppResult<Self> {
         let store = ProfileStore::open_default()?;
         let keychain = Keychain::os();
         let app_settings = AppSettingsStore::new(store.dir(), keychain.clone());
@@ -103,6 +105,7 @@ impl AppState {
             errors: Mutex::new(VecDeque::new()),
             demo_launch,
             demo_options,
+            bulk_jobs,
         })
     }
 
@@ -119,6 +122,11 @@ impl AppState {
     /// Whether the app was launched with `--demo` (the start opens on the built-in sandbox).
     pub fn demo_launch(&self) -> bool {
         self.demo_launch
+    }
+
+    /// Transfers at once in a bulk save or archive.
+    pub fn bulk_jobs(&self) -> usize {
+        self.bulk_jobs
     }
 
     /// The built-in sandbox's knobs.

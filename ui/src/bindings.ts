@@ -273,6 +273,11 @@ export type BulkProgress_Deserialize = {
 	bytesDone: number | null,
 	/**  Bytes in all, when the list gave sizes. */
 	bytesTotal?: number | null,
+	/**
+	 *  When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+	 *  page marks how late it painted it (the benchmark reads those marks).
+	 */
+	reportedAtMs: number | null,
 };
 
 /**  Bulk progress, emitted as the `bulk-progress` event. */
@@ -285,6 +290,11 @@ export type BulkProgress_Serialize = {
 	bytesDone: number | null,
 	/**  Bytes in all, when the list gave sizes. */
 	bytesTotal: number | null,
+	/**
+	 *  When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+	 *  page marks how late it painted it (the benchmark reads those marks).
+	 */
+	reportedAtMs: number | null,
 };
 
 /**  What this window is connected to. */
@@ -970,23 +980,42 @@ path: string } |
 /**  The user stopped the save: nothing was written under the chosen name. */
 { status: "stopped" };
 
-/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+/**
+ *  A single save's progress, emitted as the `save-progress` event (coalesced:
+ *  `ccs_core::progress`).
+ */
 export type SaveProgressEvent = SaveProgressEvent_Serialize | SaveProgressEvent_Deserialize;
 
-/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+/**
+ *  A single save's progress, emitted as the `save-progress` event (coalesced:
+ *  `ccs_core::progress`).
+ */
 export type SaveProgressEvent_Deserialize = {
 	/**  Bytes so far. */
 	bytesDone: number | null,
 	/**  Bytes in all, when the server said. */
 	bytesTotal?: number | null,
+	/**
+	 *  When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+	 *  page marks how late it painted it (the benchmark reads those marks).
+	 */
+	reportedAtMs: number | null,
 };
 
-/**  A single save's progress, emitted as the `save-progress` event (at most every 100 ms). */
+/**
+ *  A single save's progress, emitted as the `save-progress` event (coalesced:
+ *  `ccs_core::progress`).
+ */
 export type SaveProgressEvent_Serialize = {
 	/**  Bytes so far. */
 	bytesDone: number | null,
 	/**  Bytes in all, when the server said. */
 	bytesTotal: number | null,
+	/**
+	 *  When the core reported the oldest step this event stands for (ms since the Unix epoch): the
+	 *  page marks how late it painted it (the benchmark reads those marks).
+	 */
+	reportedAtMs: number | null,
 };
 
 /**  Stored / not stored: all the UI learns about secrets. */

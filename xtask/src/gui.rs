@@ -325,9 +325,14 @@ pub fn installed_app_shows_first_screen(app: &Path) -> Result<(), String> {
 
 /// The GUI rows of the bench (`bench/gui.mjs` in tests/e2e), with the same plumbing as the GUI tests:
 /// Xvfb, the isolated keychain session, tauri-driver. `env` carries the bench's inputs.
-pub fn run_gui_bench(app: &Path, ccs: &Path, env: &[(String, String)]) -> Result<(), String> {
+pub fn run_gui_bench(
+    script: &str,
+    app: &Path,
+    ccs: &Path,
+    env: &[(String, String)],
+) -> Result<(), String> {
     install_e2e_packages()?;
-    run_node_isolated_with(&["bench/gui.mjs"], app, ccs, None, env)
+    run_node_isolated_with(&[script], app, ccs, None, env)
 }
 
 /// Builds the UI when stale, then `cargo <args>`: a build of the app that embeds the current UI.

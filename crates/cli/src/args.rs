@@ -278,7 +278,7 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Concurrent transfers
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    #[arg(long, value_name = "N", default_value_t = ccs_core::bulk::DEFAULT_JOBS as u16, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
     /// Fetch again even what is already saved, and replace saved files changed since (without it,
     /// a changed file is kept and the fresh copy saved beside it as "name (2).pdf")

@@ -52,7 +52,7 @@ pub async fn save_archive(
             contract,
             documents: documents.clone(),
             target,
-            jobs: ccs_core::bulk::DEFAULT_JOBS,
+            jobs: state.bulk_jobs(),
         };
         let written = write_archive(&active.client, request, &|e| progress.on(e), cancel).await;
         state.end_bulk();

@@ -6,11 +6,9 @@
 
 use super::archive::document_type;
 use super::documents::chosen_documents;
-use super::progress::{begin_run, PROGRESS_INTERVAL};
+use super::progress::{begin_run, save_progress};
 use super::track;
-use crate::dto::{
-    BulkFileView, BulkOutcome, DocumentChoice, OpenOutcome, SaveOutcome, SaveProgressEvent,
-};
+use crate::dto::{BulkFileView, BulkOutcome, DocumentChoice, OpenOutcome, SaveOutcome};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use ccs_api::DocumentId;
@@ -23,12 +21,9 @@ use ccs_core::save::{save_document, SaveProgress};
 use ccs_core::settings::parse_contract;
 use ccs_core::{CoreError, ErrorCode};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
-use tauri_specta::Event;
 
 /// The title of the save dialog (the end-to-end tests find the dialog by it).
 pub const SAVE_DIALOG_TITLE: &str = "Save document";
@@ -64,22 +59,10 @@ pub async fn download_document(
             state.app_settings.remember_save_folder(folder)?;
         }
         let (save_number, cancel) = state.begin_save();
-        let started = Instant::now();
-        let last_emit = AtomicU64::new(0);
+        let steps = save_progress(&app);
         let progress = |p: SaveProgress| {
-            let now = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let due = now.saturating_sub(last_emit.load(Ordering::Relaxed))
-                >= PROGRESS_INTERVAL.as_millis() as u64;
-            if due || p.total == Some(p.bytes_done) {
-                last_emit.store(now, Ordering::Relaxed);
-                let event = SaveProgressEvent {
-                    bytes_done: p.bytes_done,
-                    bytes_total: p.total,
-                };
-                if let Err(error) = event.emit(&app) {
-                    tracing::warn!(%error, "could not send progress to the window");
-                }
-            }
+            let last = p.total == Some(p.bytes_done);
+            steps.report(p, last);
         };
         let saved = save_document(
             &active.client,
@@ -176,7 +159,7 @@ async fn save_to_folder(
         contract,
         documents,
         folder: folder.clone(),
-        jobs: ccs_core::bulk::DEFAULT_JOBS,
+        jobs: state.bulk_jobs(),
         overwrite: false,
         // "As one ZIP file" is `save_archive`; the API's per-document ZIP is for `ccs`.
         zipped: false,

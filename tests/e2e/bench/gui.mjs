@@ -9,6 +9,7 @@
 //   CCS_BENCH_HOST, _OAUTH_HOST, _CLIENT_ID, _CLIENT_SECRET, _API_KEY, _CONTRACT   the sandbox
 //   CCS_BENCH_DOCUMENTS            documents of that contract (e.g. 100000)
 //   CCS_BENCH_RUNS, CCS_BENCH_SETTLE_MS, CCS_BENCH_WORK, CCS_BENCH_OUT
+//   CCS_BENCH_TRIPS                round trips contracts → documents → back, for staying power
 //
 // How each number is taken, so that WebDriver's own latency never enters it:
 // - spawn: each app starts through a two-line shell wrapper that writes its pid and `date +%s%N`
@@ -22,6 +23,10 @@
 //   `timeStamp`, and the UI's `ccs:documents-updated` mark after the new filter's rows are painted.
 // - memory: the sum of `Pss:` of /proc/<pid>/smaps_rollup over the app and all its descendants
 //   (WebKitWebProcess, WebKitNetworkProcess), after the UI has been still for CCS_BENCH_SETTLE_MS.
+// - staying power: a new app; each round trip clicks the contracts, the contract, its documents (the
+//   newest 5,000 listed and painted), and samples the tree's PSS, open file descriptors and threads
+//   at once (no settle: the xtask fits a line through every sample from the 10th on, so the garbage
+//   collector's swings average out instead of deciding the result).
 
 import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -50,6 +55,7 @@ const config = {
   documents: Number(env("CCS_BENCH_DOCUMENTS")),
   runs: Number(env("CCS_BENCH_RUNS")),
   settleMs: Number(env("CCS_BENCH_SETTLE_MS")),
+  trips: Number(env("CCS_BENCH_TRIPS")),
   work: env("CCS_BENCH_WORK"),
   out: env("CCS_BENCH_OUT"),
   contract: env("CCS_BENCH_CONTRACT"),
@@ -120,6 +126,26 @@ function processTree(root) {
       return [];
     }
   });
+}
+
+/** File descriptors and threads of the app and its descendants. */
+function handles(root) {
+  const parent = parents();
+  const tree = [root];
+  for (let i = 0; i < tree.length; i += 1) {
+    for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  }
+  let fds = 0;
+  let threads = 0;
+  for (const pid of tree) {
+    try {
+      fds += readdirSync(`/proc/${pid}/fd`).length;
+      threads += Number(/^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return { fds, threads };
 }
 
 /** PSS of the whole tree after the UI has been still for the settle time. */
@@ -278,6 +304,34 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Round trips contracts → the contract → its documents, in a new app: PSS, descriptors and threads of
+ * the process tree after each, and whether an error banner ever showed.
+ */
+async function stayingPower(launch) {
+  const started = await coldStart(launch, CONTRACTS_VISIBLE, contractsListed);
+  const { browser, pid } = started;
+  const staying = { trips: config.trips, pssKb: [], fds: [], threads: [], tripMs: [], banners: 0, rows: 0 };
+  for (let trip = 0; trip < config.trips; trip += 1) {
+    const begun = Date.now();
+    const opened = await openDocuments(browser);
+    staying.rows = opened.rows;
+    staying.tripMs.push(Date.now() - begun);
+    if (await browser.execute(() => document.querySelector('[data-testid="error-banner"]') !== null)) staying.banners += 1;
+    staying.pssKb.push(processTree(pid).reduce((sum, p) => sum + p.pssKb, 0));
+    const counted = handles(pid);
+    staying.fds.push(counted.fds);
+    staying.threads.push(counted.threads);
+    if ((trip + 1) % 25 === 0 || trip + 1 === config.trips) {
+      console.log(
+        `bench gui: round trip ${trip + 1}: PSS ${(staying.pssKb[trip] / 1024).toFixed(1)} MiB, ${counted.fds} fds, ${counted.threads} threads`,
+      );
+    }
+  }
+  await close(browser, pid);
+  return staying;
+}
+
 async function main() {
   mkdirSync(config.work, { recursive: true });
   assert.equal(process.env.CCS_TEST_KEYCHAIN, "isolated", "run through `cargo xtask bench`: it needs the isolated keychain session");
@@ -373,6 +427,7 @@ async function main() {
   console.log(`bench gui: filter keys median ${median(result.keys.map((k) => k.ms)).toFixed(1)} ms, max ${Math.max(...result.keys.map((k) => k.ms)).toFixed(1)} ms`);
   await close(browser, pid);
 
+  result.staying = await stayingPower(ours);
   writeFileSync(config.out, `${JSON.stringify(result, null, 2)}\n`);
 }
 

@@ -76,6 +76,7 @@ export async function answerSaveDialog(path, title = SAVE_DIALOG_TITLE) {
  * Alt+Home leaves the "Recent" view (where a typed location is ignored and "Open" stays greyed),
  * Ctrl+L opens the location entry, the path is typed with a trailing "/", and Return selects it.
  * If the dialog is still open after that (a GTK that first navigates into the folder), Return again.
+ * Returns when the Return that closed it was sent (ms since the epoch): the user's confirmation.
  */
 export async function answerFolderDialog(folder, title = FOLDER_DIALOG_TITLE) {
   const id = await waitForWindow(title);
@@ -86,8 +87,11 @@ export async function answerFolderDialog(folder, title = FOLDER_DIALOG_TITLE) {
   await sleep(200);
   checked("type", "--delay", "20", folder.endsWith("/") ? folder : `${folder}/`);
   await sleep(300);
+  let confirmedAt = Date.now();
   checked("key", "--window", id, "Return");
-  if (await waitForWindowGone(title, 2000)) return;
+  if (await waitForWindowGone(title, 2000)) return confirmedAt;
+  confirmedAt = Date.now();
   checked("key", "--window", id, "Return");
   if (!(await waitForWindowGone(title))) throw new Error(`the "${title}" dialog did not close after Return`);
+  return confirmedAt;
 }

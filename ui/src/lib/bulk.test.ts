@@ -6,10 +6,10 @@ import { failedFiles, keptFiles, outcomeTone, progressPercent, skippedFiles } fr
 describe("bulk progress", () => {
   it("uses bytes when their total is known, else files", () => {
     expect(progressPercent(null)).toBeNull();
-    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: 500, bytesTotal: 1000 })).toBe(50);
-    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: null, bytesTotal: null })).toBe(25);
-    expect(progressPercent({ filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: null })).toBeNull();
-    expect(progressPercent({ filesDone: 5, filesTotal: 4, bytesDone: 2000, bytesTotal: 1000 })).toBe(100);
+    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: 500, bytesTotal: 1000, reportedAtMs: 0 })).toBe(50);
+    expect(progressPercent({ filesDone: 1, filesTotal: 4, bytesDone: null, bytesTotal: null, reportedAtMs: 0 })).toBe(25);
+    expect(progressPercent({ filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: null, reportedAtMs: 0 })).toBeNull();
+    expect(progressPercent({ filesDone: 5, filesTotal: 4, bytesDone: 2000, bytesTotal: 1000, reportedAtMs: 0 })).toBe(100);
   });
 
   it("summarises the outcome", () => {

@@ -25,12 +25,19 @@ const FILTER_GOAL_MS: f64 = 100.0;
 const IDLE_MEMORY_GOAL: f64 = 1.3;
 /// PSS with 100,000 rows loaded within 1.6× of the minimal app's idle PSS.
 const LOADED_MEMORY_GOAL: f64 = 1.6;
+/// Staying power: PSS growth per round trip (MiB), fitted over the trips after the first ones.
+const GROWTH_GOAL_MIB: f64 = 0.1;
+/// Round trips before the fit starts (caches and JIT warming up).
+const WARM_UP_TRIPS: usize = 10;
+/// "Flat": descriptors and threads of the last trips within this many of the first after warm-up.
+const HANDLES_SLACK: f64 = 2.0;
 
 /// What one GUI run uses: sizes differ between a full run and `--quick`.
 struct GuiSizes {
     documents: u32,
     runs: u32,
     settle_ms: u32,
+    trips: u32,
 }
 
 impl Bench {
@@ -41,6 +48,7 @@ impl Bench {
             documents: if quick { 2_000 } else { 100_000 },
             runs: self.options.runs.unwrap_or(if quick { 1 } else { 10 }),
             settle_ms: if quick { 500 } else { 3_000 },
+            trips: if quick { 15 } else { 300 },
         };
         println!(
             "\n=== bench: GUI, {} cold starts each, {} documents ===",
@@ -58,26 +66,17 @@ impl Bench {
             .map_err(|e| format!("could not create {}: {e}", work.display()))?;
         let out = self.dir.join("gui.json");
         let _ = std::fs::remove_file(&out);
-        let mut env: Vec<(String, String)> = [
-            ("CCS_HOST", "CCS_BENCH_HOST"),
-            ("CCS_OAUTH_HOST", "CCS_BENCH_OAUTH_HOST"),
-            ("CCS_CLIENT_ID", "CCS_BENCH_CLIENT_ID"),
-            ("CCS_CLIENT_SECRET", "CCS_BENCH_CLIENT_SECRET"),
-            ("CCS_API_KEY", "CCS_BENCH_API_KEY"),
-            ("CCS_CONTRACT", "CCS_BENCH_CONTRACT"),
-        ]
-        .iter()
-        .map(|(from, to)| ((*to).to_owned(), sandbox.get(from).to_owned()))
-        .collect();
+        let mut env = sandbox_env(&sandbox);
         env.extend([
             ("CCS_BENCH_BASELINE".into(), minimal.display().to_string()),
             ("CCS_BENCH_DOCUMENTS".into(), sizes.documents.to_string()),
             ("CCS_BENCH_RUNS".into(), sizes.runs.to_string()),
             ("CCS_BENCH_SETTLE_MS".into(), sizes.settle_ms.to_string()),
+            ("CCS_BENCH_TRIPS".into(), sizes.trips.to_string()),
             ("CCS_BENCH_WORK".into(), work.display().to_string()),
             ("CCS_BENCH_OUT".into(), out.display().to_string()),
         ]);
-        crate::gui::run_gui_bench(&app, &self.bins.ccs, &env)?;
+        crate::gui::run_gui_bench("bench/gui.mjs", &app, &self.bins.ccs, &env)?;
         drop(sandbox);
         let text = std::fs::read_to_string(&out)
             .map_err(|e| format!("the GUI bench wrote no {}: {e}", out.display()))?;
@@ -90,7 +89,7 @@ impl Bench {
 
     /// The app measured: the release build (built now, with the current UI) or, quick, the debug
     /// build `cargo xtask test` made.
-    fn gui_app(&self) -> Result<PathBuf, String> {
+    pub(super) fn gui_app(&self) -> Result<PathBuf, String> {
         let profile = if self.options.quick {
             "debug"
         } else {
@@ -114,6 +113,21 @@ impl Bench {
             Err(format!("cargo built no {}", app.display()))
         }
     }
+}
+
+/// The sandbox's connection as the GUI scripts read it (`CCS_BENCH_HOST`, …).
+pub(super) fn sandbox_env(sandbox: &Sandbox) -> Vec<(String, String)> {
+    [
+        ("CCS_HOST", "CCS_BENCH_HOST"),
+        ("CCS_OAUTH_HOST", "CCS_BENCH_OAUTH_HOST"),
+        ("CCS_CLIENT_ID", "CCS_BENCH_CLIENT_ID"),
+        ("CCS_CLIENT_SECRET", "CCS_BENCH_CLIENT_SECRET"),
+        ("CCS_API_KEY", "CCS_BENCH_API_KEY"),
+        ("CCS_CONTRACT", "CCS_BENCH_CONTRACT"),
+    ]
+    .iter()
+    .map(|(from, to)| ((*to).to_owned(), sandbox.get(from).to_owned()))
+    .collect()
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (an unchanged source keeps cargo's
@@ -247,7 +261,7 @@ fn numbers(value: &Value) -> Vec<f64> {
 }
 
 /// Median, min and max; `None` when empty.
-fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
+pub(super) fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
     if values.is_empty() {
         return None;
     }
@@ -432,7 +446,82 @@ fn gui_rows(measured: &Value, sizes: &GuiSizes, profile: &str) -> Result<Vec<Row
             "samples": { "ours_idle": measured["idle"]["ours"], "baseline_idle": measured["idle"]["baseline"], "ours_opened": measured["opened"], "ours_loaded": measured["loaded"] },
         }),
     };
-    Ok(vec![cold, hundred_k, memory])
+    let staying = staying_row(&measured["staying"])?;
+    Ok(vec![cold, hundred_k, memory, staying])
+}
+
+/// Slope (per step) of the least-squares line through `values`; `None` under two points.
+fn slope(values: &[f64]) -> Option<f64> {
+    let n = values.len() as f64;
+    if values.len() < 2 {
+        return None;
+    }
+    let mean_x = (n - 1.0) / 2.0;
+    let mean_y = values.iter().sum::<f64>() / n;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (i, y) in values.iter().enumerate() {
+        let dx = i as f64 - mean_x;
+        num += dx * (y - mean_y);
+        den += dx * dx;
+    }
+    Some(num / den)
+}
+
+/// Median of up to ten values at the start and at the end of `values`.
+fn ends(values: &[f64]) -> Option<(f64, f64)> {
+    let take = values.len().min(10);
+    let (first, _, _) = spread(&values[..take])?;
+    let (last, _, _) = spread(&values[values.len() - take..])?;
+    Some((first, last))
+}
+
+/// Staying power: growth per round trip after the warm-up, descriptors and threads flat, no banner.
+fn staying_row(staying: &Value) -> Result<Row, String> {
+    let missing = |what: &str| format!("the GUI bench result has no staying power {what}");
+    let pss = numbers(&staying["pssKb"]);
+    let trips = pss.len();
+    let fitted = pss
+        .get(WARM_UP_TRIPS.min(trips.saturating_sub(2))..)
+        .unwrap_or(&[]);
+    let growth_mib = slope(fitted).ok_or_else(|| missing("samples"))? / 1024.0;
+    let fds = numbers(&staying["fds"]);
+    let threads = numbers(&staying["threads"]);
+    let after_warm_up = |v: &[f64]| {
+        v.get(WARM_UP_TRIPS.min(v.len().saturating_sub(1))..)
+            .map(<[f64]>::to_vec)
+            .unwrap_or_default()
+    };
+    let (fds_first, fds_last) = ends(&after_warm_up(&fds)).ok_or_else(|| missing("descriptors"))?;
+    let (threads_first, threads_last) =
+        ends(&after_warm_up(&threads)).ok_or_else(|| missing("threads"))?;
+    let banners = staying["banners"].as_u64().unwrap_or(0);
+    let flat =
+        fds_last - fds_first <= HANDLES_SLACK && threads_last - threads_first <= HANDLES_SLACK;
+    let (trip_median, _, _) = spread(&numbers(&staying["tripMs"])).unwrap_or((0.0, 0.0, 0.0));
+    let first = pss
+        .get(WARM_UP_TRIPS.min(trips - 1))
+        .copied()
+        .unwrap_or(0.0);
+    let last = pss.last().copied().unwrap_or(0.0);
+    Ok(Row {
+        id: "gui-staying-power",
+        scenario: format!("GUI staying power, {trips} round trips"),
+        ours: format!(
+            "PSS growth {growth_mib:.3} MiB per round trip (fitted over trips {}–{trips}; {} → {}); descriptors {fds_first:.0} → {fds_last:.0}, threads {threads_first:.0} → {threads_last:.0}; {banners} error banner(s)",
+            WARM_UP_TRIPS + 1,
+            mib(first),
+            mib(last)
+        ),
+        baseline: "—".into(),
+        ratio: "—".into(),
+        goal: format!("≤ {GROWTH_GOAL_MIB} MiB per trip; descriptors and threads flat; no error"),
+        met: Some(growth_mib <= GROWTH_GOAL_MIB && flat && banners == 0),
+        notes: vec![format!(
+            "one app; each round trip clicks Contracts, the contract, its Documents (the newest {} rows listed and painted; median trip {trip_median:.0} ms through WebDriver), then sums `Pss:` over the process tree and counts its /proc/<pid>/fd entries and threads at once; the growth is the slope of the least-squares line through every sample after the first {WARM_UP_TRIPS} (WebKit's garbage collector swings the samples by tens of MiB, the line averages them); \"flat\": the median of the last 10 samples within {HANDLES_SLACK} of the median of the first 10 after the warm-up",
+            staying["rows"].as_u64().unwrap_or(0)
+        )],
+        data: json!({ "growth_mib_per_trip": growth_mib, "staying": staying }),
+    })
 }
 
 #[cfg(test)]
@@ -451,20 +540,51 @@ mod tests {
             "loadMore": [{ "from": 5000, "to": 100000, "ms": 900.0 }],
             "opened": sample(140_000.0),
             "loaded": sample(150_000.0),
+            "staying": staying(50.0),
             "keys": [{ "key": "i", "ms": 20.0, "shown": 10 }, { "key": "n", "ms": slowest_key_ms, "shown": 5 }],
         })
+    }
+
+    /// 300 trips whose PSS grows by `growth_kb` per trip, with a garbage collector's swing.
+    fn staying(growth_kb: f64) -> Value {
+        let pss: Vec<f64> = (0..300)
+            .map(|i| {
+                300_000.0 + growth_kb * f64::from(i) + if i % 2 == 0 { 20_000.0 } else { -20_000.0 }
+            })
+            .collect();
+        json!({ "pssKb": pss, "fds": vec![120.0; 300], "threads": vec![60.0; 300], "tripMs": [300.0], "banners": 0, "rows": 5000 })
     }
 
     const SIZES: GuiSizes = GuiSizes {
         documents: 100_000,
         runs: 3,
         settle_ms: 3000,
+        trips: 300,
     };
+
+    #[test]
+    fn staying_power_is_the_fitted_growth_per_trip() {
+        assert!((slope(&[1.0, 3.0, 5.0, 7.0]).unwrap() - 2.0).abs() < 1e-9);
+        let row = staying_row(&staying(50.0)).unwrap();
+        assert_eq!(row.met, Some(true), "{}", row.ours);
+        let row = staying_row(&staying(200.0)).unwrap();
+        assert_eq!(row.met, Some(false), "0.2 MiB per trip: {}", row.ours);
+        let mut leaking = staying(0.0);
+        leaking["fds"] = json!((0..300).map(f64::from).collect::<Vec<_>>());
+        assert_eq!(
+            staying_row(&leaking).unwrap().met,
+            Some(false),
+            "a descriptor per trip"
+        );
+        let mut banner = staying(0.0);
+        banner["banners"] = json!(1);
+        assert_eq!(staying_row(&banner).unwrap().met, Some(false));
+    }
 
     #[test]
     fn ratios_are_medians_against_the_minimal_app() {
         let rows = gui_rows(&sample(600.0, 40.0), &SIZES, "release").unwrap();
-        assert_eq!(rows.len(), 3);
+        assert_eq!(rows.len(), 4);
         // Medians: ours 650 ms, baseline 500 ms.
         assert_eq!(rows[0].ratio, "1.30×");
         assert_eq!(rows[0].met, Some(true));

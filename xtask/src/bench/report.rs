@@ -116,13 +116,20 @@ fn generated_section(rows: &[Row], results: &Value, table: &str, target: &Path) 
             out.push_str(&format!("- **{}**: {}\n", row.scenario, note));
         }
     }
-    out.push_str("\n### Reproduce one row\n\nEach command builds the release `ccs` and `ccs-sandbox` if needed, starts its own sandbox on 127.0.0.1, prints the row and writes `target/bench/results.json` (the exact commands hyperfine timed are in it, and its raw exports in `target/bench/hyperfine/`). The GUI rows also build the release app and the minimal Tauri app (`target/bench/minimal-app`), and run tests/e2e/bench/gui.mjs under Xvfb in a private D-Bus session with a throwaway keychain; its raw numbers are in `target/bench/gui.json`.\n\n| row | command |\n|---|---|\n");
+    out.push_str("\n### Reproduce one row\n\nEach command builds the release `ccs` and `ccs-sandbox` if needed, starts its own sandbox on 127.0.0.1, prints the row and writes `target/bench/results.json` (the exact commands hyperfine timed are in it, and its raw exports in `target/bench/hyperfine/`). The GUI rows also build the release app and the minimal Tauri app (`target/bench/minimal-app`), and run tests/e2e/bench/gui.mjs and gui-bulk.mjs under Xvfb in a private D-Bus session with a throwaway keychain; their raw numbers are in `target/bench/gui.json` and `gui-bulk.json`.\n\n| row | command |\n|---|---|\n");
     for (scenario, id) in [
         ("bulk", "bulk"),
         ("one big document", "big"),
         ("list", "list"),
         ("token single flight", "single-flight"),
-        ("GUI cold start, 100,000 documents, memory", "gui"),
+        (
+            "GUI cold start, 100,000 documents, memory, staying power",
+            "gui",
+        ),
+        (
+            "GUI bulk save against ccs, at 4 and 8 transfers",
+            "gui-bulk",
+        ),
         ("size", "size"),
         ("sandbox", "sandbox"),
     ] {
