@@ -20,10 +20,12 @@ pub mod opening;
 pub mod postman;
 pub mod profile_edit;
 pub mod profiles;
+pub mod progress;
 pub mod save;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod spend;
 pub mod validate;
 
 pub use error::{CoreError, ErrorCode};
