@@ -677,6 +677,8 @@ export type ErrorCode =
 "io" | 
 /**  Another bulk download is saving into the folder. */
 "folder_in_use" | 
+/**  A consumption report (or its ZIP) could not be read as one. */
+"unreadable_report" | 
 /**
  *  The person cancelled: a bulk run's unfinished files (a cancelled single save is no error to
  *  the app: it reports it stopped).

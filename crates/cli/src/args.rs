@@ -84,6 +84,17 @@ pub enum Command {
     /// Manage users of a contract
     #[command(subcommand, after_help = "Examples:\n  ccs user create --help")]
     User(UserCommand),
+    /// What the contract pays for, month by month, from its consumption reports
+    #[command(
+        after_help = "Examples:\n  ccs spend\n  ccs spend --by project --from 2026-01 --to 2026-06\n  ccs spend --by tag:env --region eu-west-0 --json\n  ccs spend --by service --lines \"Elastic Cloud Server\"\n\nAmounts are DiscountedAmount (what is paid), per currency, never added across currencies.\nThe reports are downloaded once into the document cache (CCS_CACHE_DIR overrides its folder)."
+    )]
+    Spend(SpendArgs),
+    /// The document cache (consumption reports read by `ccs spend`)
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ccs cache info\n  ccs cache clear"
+    )]
+    Cache(CacheCommand),
     /// Run the local API simulator and print the credentials it accepts
     #[command(
         after_help = "Examples:\n  ccs sandbox --port 8099\n  eval \"$(ccs sandbox --port 8099 | sed 's/^/export /')\"   (in another shell)"
@@ -256,6 +267,51 @@ pub struct DocumentsArgs {
     /// Print CSV (RFC 4180) instead of a table
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
+}
+
+/// `ccs spend` flags.
+#[derive(Debug, Args)]
+pub struct SpendArgs {
+    /// First month, inclusive (YYYY-MM); the table shows the last 6 months without --from/--to
+    #[arg(long, value_name = "YYYY-MM")]
+    pub from: Option<String>,
+    /// Last month, inclusive (YYYY-MM)
+    #[arg(long, value_name = "YYYY-MM")]
+    pub to: Option<String>,
+    /// Rows by: service, charge, region, project, tag:KEY, resource
+    #[arg(long, value_name = "DIMENSION", default_value = "service")]
+    pub by: String,
+    /// Only these regions (repeatable)
+    #[arg(long, value_name = "REGION")]
+    pub region: Vec<String>,
+    /// Only these projects (repeatable)
+    #[arg(long, value_name = "PROJECT")]
+    pub project: Vec<String>,
+    /// Only these services (repeatable)
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Vec<String>,
+    /// Only rows with this tag, KEY=VALUE, or KEY=(none) for rows without the key (repeatable)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub tag: Vec<String>,
+    /// Print the report lines behind one row (its label as the table shows it)
+    #[arg(long, value_name = "KEY")]
+    pub lines: Option<String>,
+    /// Print CSV (one line per month and key, as --json) instead of a table
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// The document cache's size limit (bytes, or with K, M, G; default 2G); least recently used
+    /// reports leave first
+    #[arg(long = "cache-size", value_name = "SIZE")]
+    pub cache_size: Option<String>,
+}
+
+/// `ccs cache …`.
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Where the cache is and how much it holds
+    Info,
+    /// Remove every cached document and its aggregates
+    Clear,
 }
 
 /// `ccs download` flags.

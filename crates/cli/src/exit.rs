@@ -5,6 +5,7 @@
 
 use ccs_api::ApiErrorKind;
 use ccs_core::error::Setting;
+use ccs_core::spend::SpendError;
 use ccs_core::CoreError;
 
 /// Success.
@@ -59,6 +60,22 @@ pub fn code_for(error: &CoreError) -> u8 {
         // Another download is saving into that folder: try again when it is done.
         CoreError::FolderInUse { .. } => UNAVAILABLE,
         CoreError::Cancelled => INTERRUPTED,
+        CoreError::Spend(spend) => match spend {
+            SpendError::Io { .. }
+            | SpendError::NotAggregated { .. }
+            | SpendError::InvalidQuery { .. }
+            | SpendError::CurrencyMismatch { .. }
+            | SpendError::InvalidAmount { .. } => BAD_INPUT,
+            // A report the server sent that cannot be read, like an answer not understood.
+            SpendError::NotAReport { .. }
+            | SpendError::RecordTooLong { .. }
+            | SpendError::TooManyBadRows { .. }
+            | SpendError::Zip { .. }
+            | SpendError::ZipEncrypted { .. }
+            | SpendError::ZipTooManyEntries { .. }
+            | SpendError::ZipTooLarge { .. }
+            | SpendError::ZipEmpty { .. } => UNAVAILABLE,
+        },
     }
 }
 

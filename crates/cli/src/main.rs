@@ -97,6 +97,8 @@ async fn run(context: &Context, command: Command) -> Result<u8, CoreError> {
         Command::Download(download) => commands::download::run(context, download).await,
         Command::User(args::UserCommand::Create(new)) => commands::create::user(context, new).await,
         Command::Sandbox(sandbox) => commands::sandbox::run(context, sandbox).await,
+        Command::Spend(spend) => commands::spend::spend(context, spend).await,
+        Command::Cache(cache) => commands::spend::cache(context, cache),
     }
 }
 

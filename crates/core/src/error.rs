@@ -76,6 +76,8 @@ pub enum ErrorCode {
     Io,
     /// Another bulk download is saving into the folder.
     FolderInUse,
+    /// A consumption report (or its ZIP) could not be read as one.
+    UnreadableReport,
     /// The person cancelled: a bulk run's unfinished files (a cancelled single save is no error to
     /// the app: it reports it stopped).
     Cancelled,
@@ -222,6 +224,9 @@ pub enum CoreError {
     /// The user cancelled the operation; nothing was left behind.
     #[error("The download was cancelled; nothing was saved and no temporary file was left.")]
     Cancelled,
+    /// Spend: a report could not be read, or a question could not be asked of the aggregates.
+    #[error(transparent)]
+    Spend(#[from] crate::spend::SpendError),
 }
 
 /// A setting that can be missing ([`CoreError::MissingSetting`]): a script's exit code depends on
@@ -277,6 +282,21 @@ impl CoreError {
             CoreError::Io { .. } => ErrorCode::Io,
             CoreError::FolderInUse { .. } => ErrorCode::FolderInUse,
             CoreError::Cancelled => ErrorCode::Cancelled,
+            CoreError::Spend(error) => match error {
+                crate::spend::SpendError::Io { .. } => ErrorCode::Io,
+                crate::spend::SpendError::NotAggregated { .. }
+                | crate::spend::SpendError::InvalidQuery { .. }
+                | crate::spend::SpendError::CurrencyMismatch { .. }
+                | crate::spend::SpendError::InvalidAmount { .. } => ErrorCode::InvalidInput,
+                crate::spend::SpendError::NotAReport { .. }
+                | crate::spend::SpendError::RecordTooLong { .. }
+                | crate::spend::SpendError::TooManyBadRows { .. }
+                | crate::spend::SpendError::Zip { .. }
+                | crate::spend::SpendError::ZipEncrypted { .. }
+                | crate::spend::SpendError::ZipTooManyEntries { .. }
+                | crate::spend::SpendError::ZipTooLarge { .. }
+                | crate::spend::SpendError::ZipEmpty { .. } => ErrorCode::UnreadableReport,
+            },
         }
     }
 

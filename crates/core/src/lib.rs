@@ -7,6 +7,7 @@ pub mod account;
 pub mod app_settings;
 pub mod archive;
 pub mod bulk;
+pub mod cache;
 pub mod catalog;
 mod disk;
 pub mod error;
@@ -26,6 +27,7 @@ pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod spend;
+pub mod spend_source;
 pub mod validate;
 
 pub use error::{CoreError, ErrorCode};

@@ -49,6 +49,7 @@ const entries: Readonly<Record<ErrorCode, Entry>> = {
   unexpected_response: { title: "error.unexpectedResponse.title", hint: "error.support.hint" },
   outcome_unknown: { title: "error.outcomeUnknown.title", hint: "error.outcomeUnknown.hint" },
   folder_in_use: { title: "error.folderInUse.title", hint: "error.folderInUse.hint" },
+  unreadable_report: { title: "error.unreadableReport.title", hint: "error.unreadableReport.hint" },
   invalid_config: { title: "error.invalidConfig.title", hint: "error.invalidConfig.hint", showDetail: true },
   write: { title: "error.write.title", hint: "error.write.hint", showDetail: true },
   invalid_input: { title: "error.invalidInput.title", hint: "error.invalidInput.hint" },

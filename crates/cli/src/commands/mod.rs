@@ -5,6 +5,7 @@ pub mod download;
 pub mod profile;
 pub mod query;
 pub mod sandbox;
+pub mod spend;
 
 use crate::Context;
 use ccs_api::ClientConfig;

@@ -305,6 +305,8 @@ export const en = {
   "error.outcomeUnknown.hint": "Check the list before trying again, so that nothing is created twice.",
   "error.folderInUse.title": "Another save is writing into this folder.",
   "error.folderInUse.hint": "Wait for it to finish (or choose another folder), then try again.",
+  "error.unreadableReport.title": "A consumption report could not be read.",
+  "error.unreadableReport.hint": "Its details name the file and the first lines at fault. Try again later, or tell Orange support if it stays so.",
   "error.invalidConfig.title": "A setting is not valid.",
   "error.invalidConfig.hint": "Correct it in Settings.",
   "error.write.title": "The file could not be written.",

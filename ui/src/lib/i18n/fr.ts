@@ -307,6 +307,8 @@ export const fr: Readonly<Record<MessageKey, string>> = {
   "error.outcomeUnknown.hint": "Vérifiez la liste avant de réessayer, pour ne rien créer deux fois.",
   "error.folderInUse.title": "Un autre enregistrement écrit dans ce dossier.",
   "error.folderInUse.hint": "Attendez qu'il se termine (ou choisissez un autre dossier), puis réessayez.",
+  "error.unreadableReport.title": "Un rapport de consommation n'a pas pu être lu.",
+  "error.unreadableReport.hint": "Les détails nomment le fichier et les premières lignes en cause. Réessayez plus tard, ou prévenez le support Orange si cela persiste.",
   "error.invalidConfig.title": "Un paramètre n'est pas valide.",
   "error.invalidConfig.hint": "Corrigez-le dans les Paramètres.",
   "error.write.title": "Le fichier n'a pas pu être écrit.",
