@@ -107,9 +107,11 @@ fn spend_adds_up_to_the_sandbox_story_and_the_second_run_downloads_nothing() {
         .max_by_key(|(_, cents)| **cents)
         .map(|((month, _), _)| month.clone())
         .unwrap();
-    if dashed(&story.spike_month) >= from {
-        assert_eq!(highest, dashed(&story.spike_month));
-    }
+    assert!(
+        dashed(&story.spike_month) >= from,
+        "the spike is within the last year"
+    );
+    assert_eq!(highest, dashed(&story.spike_month));
 
     // The table: the top mover named in the change column's largest move, reconciliation shown.
     let previous = dashed(&story.closed_months[story.closed_months.len() - 2].period);
@@ -199,19 +201,103 @@ fn two_currencies_are_never_added() {
         .map(|r| r["currency"].as_str().unwrap())
         .collect();
     assert_eq!(currencies.len(), 2, "{currencies:?}");
+    let month = story.closed_months.last().unwrap();
+    for (currency, expected) in &month.discounted_cents {
+        let total: i64 = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["currency"] == currency.as_str() && r["projected"] == false)
+            .map(|r| cents(r["discountedAmount"].as_str().unwrap()))
+            .sum();
+        assert_eq!(total, *expected, "{currency} on its own");
+    }
 }
 
 #[test]
 fn bad_flags_are_refused_before_any_request() {
+    let own = Sandboxed::start(SandboxConfig::default());
+    let s = &own;
+    let config = temp();
+    let contract = s.first_contract();
+    for (args, field) in [
+        (&["spend", "--by", "colour"][..], "colour"),
+        (&["spend", "--from", "2026-13"], "from"),
+        (&["spend", "--tag", "=x"], "tag filter"),
+        (&["spend", "--cache-size", "lots"], "lots"),
+    ] {
+        let outcome = s
+            .run(
+                s.ccs(config.path())
+                    .env("CCS_CONTRACT", &contract)
+                    .args(args),
+            )
+            .expect(2);
+        assert!(
+            outcome.stderr.contains(field),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+    }
+    assert_eq!(
+        s.sandbox.request_count(Route::Token),
+        0,
+        "no request at all"
+    );
+    assert_eq!(s.sandbox.request_count(Route::Documents), 0);
+}
+
+#[test]
+fn a_tiny_cache_keeps_what_the_run_reads_and_trims_after() {
     let s = shared();
     let config = temp();
-    for args in [
-        &["spend", "--by", "colour"][..],
-        &["spend", "--from", "2026-13"],
-        &["spend", "--tag", "=x"],
-        &["spend", "--cache-size", "lots"],
-    ] {
-        let outcome = s.run(s.ccs(config.path()).args(args)).expect(2);
-        assert!(!outcome.stderr.is_empty(), "{args:?}");
-    }
+    let cache = temp();
+    let contract = s.first_contract();
+    let story = s.sandbox.spend_story(&contract).unwrap();
+    let months = &story.closed_months;
+    let run = |from: &str, to: &str| {
+        s.run(
+            s.ccs(config.path())
+                .env("CCS_CACHE_DIR", cache.path())
+                .env("CCS_CONTRACT", &contract)
+                .args(["spend", "--cache-size", "1K", "--from", from, "--to", to])
+                .args([
+                    "--by",
+                    "service",
+                    "--lines",
+                    "Elastic Cloud Server",
+                    "--json",
+                ]),
+        )
+        .expect(0)
+        .json()
+    };
+    let reports = |dir: &std::path::Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.contains(".plain.") && !name.ends_with(".cube.json")
+            })
+            .count()
+    };
+    // Three months over a 1 KiB limit: every report read (the lines of each month come back),
+    // none removed under the run's feet.
+    let first = run(
+        &dashed(&months[months.len() - 3].period),
+        &dashed(&months[months.len() - 1].period),
+    );
+    let seen: std::collections::BTreeSet<&str> = first
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["month"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    assert_eq!(reports(cache.path()), 3, "kept while in use");
+    // Another month: the three it does not read leave.
+    let month = dashed(&months[months.len() - 6].period);
+    run(&month, &month);
+    assert_eq!(reports(cache.path()), 1, "trimmed after the run");
 }

@@ -97,6 +97,16 @@ fn is_document_name(name: &str) -> bool {
         && sha.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// Whether `name` is a download in progress: `<id>.<plain|zip>..incoming-<16 hex digits>`.
+fn is_incoming_name(name: &str) -> bool {
+    name.split_once(INCOMING).is_some_and(|(prefix, random)| {
+        prefix.ends_with('.')
+            && prefix.split('.').count() == 3
+            && random.len() == 16
+            && random.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
 /// The SHA-256 of a file, read in blocks.
 fn sha256_of(path: &Path) -> std::io::Result<String> {
     let mut file = std::fs::File::open(path)?;
@@ -189,8 +199,9 @@ impl DocumentCache {
     }
 
     /// The cached copy of `document`, downloaded now (streamed, atomic, verified like every save)
-    /// when there is none; then the cache is brought back under its limit, `keep` and this entry
-    /// spared.
+    /// when there is none. The caller brings the cache back under its limit with [`Self::trim`]
+    /// once it is done with every entry it fetched (trimming after each fetch could remove an
+    /// entry the same run fetched earlier and still reads).
     pub async fn fetch(
         &self,
         client: &Client,
@@ -198,7 +209,6 @@ impl DocumentCache {
         document: &Document,
         progress: &(dyn Fn(SaveProgress) + Send + Sync),
         cancel: CancellationToken,
-        keep: &[PathBuf],
     ) -> Result<CachedDocument, CoreError> {
         if let Some(cached) = self.lookup(document, false) {
             return Ok(cached);
@@ -216,13 +226,6 @@ impl DocumentCache {
         let cached = tokio::task::spawn_blocking(move || place(&dir, &prefix, &saved.path))
             .await
             .map_err(|e| io_error(&self.dir, std::io::Error::other(e)))??;
-        let mut spared = keep.to_vec();
-        spared.push(cached.path.clone());
-        let cache = self.clone();
-        let trimmed = tokio::task::spawn_blocking(move || cache.trim(&spared)).await;
-        if let Ok(Err(error)) = trimmed {
-            tracing::warn!(%error, "could not bring the document cache under its limit");
-        }
         Ok(cached)
     }
 
@@ -292,8 +295,8 @@ impl DocumentCache {
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             let ours = is_document_name(name)
-                || name.ends_with(CUBE_SUFFIX)
-                || name.contains(INCOMING)
+                || name.strip_suffix(CUBE_SUFFIX).is_some_and(is_document_name)
+                || is_incoming_name(name)
                 || is_temp_name(name);
             if !ours {
                 continue;

@@ -5,8 +5,9 @@
 //! knows the documents list, the network and the cache.
 //!
 //! The choice of reports: each closed month reads its `comsumptionRatedReports` (the newest one when
-//! the list has several for a month); the current month reads the newest
-//! `partialConsumptionRatedReports` of a month that has no closed report yet (month to date).
+//! the list has several for a month); a month after the last closed one reads its newest
+//! `partialConsumptionRatedReports` (the month to date — and, early in a month, last month until
+//! its closed report is out).
 
 use crate::bulk::DEFAULT_JOBS;
 use crate::cache::{CachedDocument, DocumentCache};
@@ -61,10 +62,10 @@ pub fn choose_reports(
         }
     }
     let last_closed = closed.keys().next_back().copied();
-    let month_to_date = partial
-        .iter()
-        .next_back()
-        .filter(|(month, _)| last_closed.is_none_or(|closed| **month > closed));
+    let partial_months: Vec<(YearMonth, &Document)> = partial
+        .into_iter()
+        .filter(|(month, _)| last_closed.is_none_or(|closed| *month > closed))
+        .collect();
     let in_range =
         |month: &YearMonth| from.is_none_or(|f| *month >= f) && to.is_none_or(|t| *month <= t);
     let mut chosen: Vec<ChosenReport> = closed
@@ -76,12 +77,14 @@ pub fn choose_reports(
             partial: false,
         })
         .collect();
-    if let Some((month, document)) = month_to_date.filter(|(month, _)| in_range(month)) {
-        chosen.push(ChosenReport {
-            document: (*document).clone(),
-            month: *month,
-            partial: true,
-        });
+    for (month, document) in partial_months {
+        if in_range(&month) {
+            chosen.push(ChosenReport {
+                document: document.clone(),
+                month,
+                partial: true,
+            });
+        }
     }
     chosen
 }
@@ -154,7 +157,7 @@ pub struct LoadedReport {
     pub report: ChosenReport,
     /// Its cached file, as the spend engine reads it (drill-downs read it again).
     pub input: ReportInput,
-    /// Rows read (0 when its aggregates came from the cache).
+    /// Rows read (when it was first aggregated).
     pub rows: u64,
     /// Rows skipped as unreadable.
     pub bad_rows: u64,
@@ -194,24 +197,43 @@ pub async fn load_spend(
     cancel: CancellationToken,
 ) -> Result<SpendData, CoreError> {
     let total = u32::try_from(reports.len()).unwrap_or(u32::MAX);
+    let result =
+        fetch_and_aggregate(client, cache, contract, reports, progress, cancel, total).await;
+    // Once, after the run: every entry it read is spared (a trim per fetch could remove a report
+    // this run fetched earlier).
+    let in_use: Vec<PathBuf> = match &result {
+        Ok(data) => data.reports.iter().map(|r| r.input.path.clone()).collect(),
+        Err(_) => Vec::new(),
+    };
+    let trimmer = cache.clone();
+    if let Ok(Err(error)) = tokio::task::spawn_blocking(move || trimmer.trim(&in_use)).await {
+        tracing::warn!(%error, "could not bring the document cache under its limit");
+    }
+    result
+}
+
+async fn fetch_and_aggregate(
+    client: &Client,
+    cache: &DocumentCache,
+    contract: &ContractId,
+    reports: Vec<ChosenReport>,
+    progress: &(dyn Fn(LoadProgress) + Send + Sync),
+    cancel: CancellationToken,
+    total: u32,
+) -> Result<SpendData, CoreError> {
     let ready = AtomicU32::new(0);
     progress(LoadProgress { ready: 0, total });
-    let in_use: Vec<PathBuf> = reports
-        .iter()
-        .filter_map(|r| cache.lookup(&r.document, false).map(|c| c.path))
-        .collect();
     let quiet: &(dyn Fn(SaveProgress) + Send + Sync) = &|_: SaveProgress| {};
     let loaded: Vec<(LoadedReport, Cube, Vec<RowWarning>)> = stream::iter(reports)
         .map(|report| {
             let cancel = cancel.clone();
-            let in_use = &in_use;
             let ready = &ready;
             async move {
                 if cancel.is_cancelled() {
                     return Err(CoreError::Cancelled);
                 }
                 let cached = cache
-                    .fetch(client, contract, &report.document, quiet, cancel, in_use)
+                    .fetch(client, contract, &report.document, quiet, cancel)
                     .await?;
                 let input = ReportInput {
                     path: cached.path.clone(),
@@ -296,14 +318,20 @@ fn read_kept(path: &Path) -> Option<KeptAggregates> {
 /// Writes the aggregates atomically: a temporary file beside, fsynced, renamed.
 fn write_kept(path: &Path, kept: &KeptAggregates) -> std::io::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(folder)?;
-    let mut writer = std::io::BufWriter::new(temp.as_file_mut());
-    serde_json::to_writer(&mut writer, kept).map_err(std::io::Error::other)?;
-    std::io::Write::flush(&mut writer)?;
-    drop(writer);
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    // A `.ccs-tmp-*.part` file: what `clear` and the stale-file cleaner know as ours.
+    let (temp, file) = crate::disk::temp::create_temp(folder)?;
+    let written = (|| {
+        let mut writer = std::io::BufWriter::new(&file);
+        serde_json::to_writer(&mut writer, kept).map_err(std::io::Error::other)?;
+        std::io::Write::flush(&mut writer)?;
+        drop(writer);
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
 }
 
 /// One number of Spend as `ccs spend --json` prints it (and the app exports): decimals as exact

@@ -75,7 +75,18 @@ pub async fn download_document(
         .await;
         state.end_save(save_number);
         let saved = match saved {
-            Ok(saved) => saved,
+            Ok(saved) => {
+                // The whole file, even when the server announced no size (no step was `last`).
+                let bytes = saved.bytes as f64;
+                steps.report(
+                    SaveProgress {
+                        bytes_done: bytes,
+                        total: Some(bytes),
+                    },
+                    true,
+                );
+                saved
+            }
             Err(CoreError::Cancelled) => return Ok(SaveOutcome::Stopped),
             Err(error) => return Err(error.into()),
         };

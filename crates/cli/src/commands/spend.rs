@@ -11,13 +11,15 @@ use ccs_api::YearMonth;
 use ccs_core::cache::DocumentCache;
 use ccs_core::export::neutralise_formula;
 use ccs_core::spend::{
-    drill_down, top_movers, Dimension, Filter, Grouped, Key, Selection, TagCondition, ZipLimits,
+    drill_down, projected_rows, top_movers, Dimension, Filter, Fixed, Grouped, Key, MonthInfo,
+    Selection, TagCondition, ZipLimits,
 };
 use ccs_core::spend_source::{
-    choose_reports, listed_amounts, load_spend, spend_records, LoadProgress, SpendData,
+    choose_reports, listed_amounts, load_spend, spend_records, LoadProgress, SpendData, SpendRecord,
 };
 use ccs_core::validate::{parse_year_month, FieldError};
 use ccs_core::CoreError;
+use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
 
 /// Months shown as columns of the table when neither `--from` nor `--to` is given.
@@ -121,12 +123,26 @@ pub async fn spend(context: &Context, args: SpendArgs) -> Result<u8, CoreError> 
         limit: 1000,
     };
     let listing = fetch(&session, &contract, &everything, true).await?;
-    let reports = choose_reports(&listing.documents, filter.from, filter.to);
+    let mut reports = choose_reports(&listing.documents, filter.from, filter.to);
+    let table = !args.csv && !context.out.json && args.lines.is_none();
+    if table && args.from.is_none() && args.to.is_none() && reports.len() > TABLE_MONTHS {
+        // People read the last months; only those are fetched (and kept in the cache).
+        reports.drain(..reports.len() - TABLE_MONTHS);
+        context.out.note(format!(
+            "the last {TABLE_MONTHS} months; --from and --to show others"
+        ));
+    }
     if reports.is_empty() {
+        session.keep_token().await;
         context.out.note(format!(
             "No consumption reports for contract {contract} in these months: nothing to add up."
         ));
-        session.keep_token().await;
+        // Scripts still get a document they can parse.
+        if args.csv {
+            print_csv(&[])?;
+        } else if context.out.json {
+            print_json(&Vec::<SpendRecord>::new()).map_err(io)?;
+        }
         return Ok(exit::OK);
     }
     let out = context.out;
@@ -149,28 +165,34 @@ pub async fn spend(context: &Context, args: SpendArgs) -> Result<u8, CoreError> 
     for warning in data.warnings.iter().take(10) {
         context.out.warn(warning.to_string());
     }
+    // Reports aggregated by an earlier run: their skipped rows were detailed then.
+    for report in data
+        .reports
+        .iter()
+        .filter(|r| r.from_cache && r.bad_rows > 0)
+    {
+        context.out.warn(format!(
+            "{}: {} row(s) could not be read and were skipped",
+            report.report.document.filename, report.bad_rows
+        ));
+    }
     let grouped = data.cube.group(&dimension, &filter)?;
     if let Some(key) = &args.lines {
         return print_lines(context, &data, &dimension, &filter, &grouped, key);
     }
     if args.csv {
-        print_csv(&grouped)?;
+        print_csv(&spend_records(&grouped))?;
     } else if context.out.json {
         print_json(&spend_records(&grouped)).map_err(io)?;
     } else {
-        print_tables(
-            context,
-            &grouped,
-            &dimension,
-            args.from.is_none() && args.to.is_none(),
-        )?;
+        print_tables(context, &grouped, &dimension)?;
         print_reconciliation(context, &data, &listing.documents, &filter)?;
     }
     Ok(exit::OK)
 }
 
 /// `--csv`: the JSON's records, one line each (RFC 4180, text cells never start a formula).
-fn print_csv(grouped: &Grouped) -> Result<(), CoreError> {
+fn print_csv(records: &[SpendRecord]) -> Result<(), CoreError> {
     let mut writer = csv::Writer::from_writer(std::io::stdout().lock());
     let csv_error = |e: csv::Error| io(std::io::Error::other(e));
     writer
@@ -185,7 +207,7 @@ fn print_csv(grouped: &Grouped) -> Result<(), CoreError> {
             "projected",
         ])
         .map_err(csv_error)?;
-    for record in spend_records(grouped) {
+    for record in records {
         writer
             .write_record([
                 record.month.as_str(),
@@ -203,32 +225,57 @@ fn print_csv(grouped: &Grouped) -> Result<(), CoreError> {
 }
 
 /// Two decimals for people (the JSON and CSV keep every decimal).
-fn money(value: ccs_core::spend::Fixed) -> String {
+fn money(value: Fixed) -> String {
     value.round_to(2).to_string_with(2)
 }
 
 /// The table: per currency, keys as rows, months as columns (the last six unless --from/--to),
 /// the month to date and its projection, the total, and the change between the last two closed
-/// months. Amounts are `DiscountedAmount`, what is paid.
+/// months. Amounts are `DiscountedAmount`, what is paid. Every cell is looked up in maps built once
+/// (a grouping by resource has thousands of keys).
 fn print_tables(
     context: &Context,
     grouped: &Grouped,
     dimension: &Dimension,
-    last_months_only: bool,
 ) -> Result<(), CoreError> {
-    let mut months: Vec<_> = grouped.months.clone();
-    if last_months_only && months.len() > TABLE_MONTHS {
-        months.drain(..months.len() - TABLE_MONTHS);
-        context.out.note(format!(
-            "the last {TABLE_MONTHS} months; --from and --to show others"
-        ));
-    }
+    let months: &[MonthInfo] = &grouped.months;
+    let shown = |month: YearMonth| months.iter().any(|m| m.month == month);
     let movers = top_movers(grouped, usize::MAX);
-    let projected = ccs_core::spend::projected_rows(grouped);
+    // (currency, key, month, projected) → DiscountedAmount.
+    let mut cells: HashMap<(&str, &Key, YearMonth, bool), Fixed> = HashMap::new();
+    let projected = projected_rows(grouped);
+    for row in grouped.rows.iter().chain(projected.iter()) {
+        *cells
+            .entry((row.currency.as_str(), &row.key, row.month, row.projected))
+            .or_insert(Fixed::ZERO) += row.sums.discounted_amount;
+    }
+    let mut changes: HashMap<(&str, &Key), Fixed> = HashMap::new();
+    if let Some(movers) = &movers {
+        for change in &movers.changes {
+            changes.insert((change.currency.as_str(), &change.key), change.change);
+        }
+    }
     let mut currencies: Vec<&str> = grouped.rows.iter().map(|r| r.currency.as_str()).collect();
     currencies.sort_unstable();
     currencies.dedup();
+    let signed = |c: Fixed| {
+        let text = money(c);
+        if c.is_negative() {
+            text
+        } else {
+            format!("+{text}")
+        }
+    };
     for currency in currencies {
+        // Each key's total over the months shown (the month to date counted as it is, not projected).
+        let mut totals: HashMap<&Key, Fixed> = HashMap::new();
+        for row in grouped
+            .rows
+            .iter()
+            .filter(|r| r.currency == currency && shown(r.month))
+        {
+            *totals.entry(&row.key).or_insert(Fixed::ZERO) += row.sums.discounted_amount;
+        }
         let mut keys: Vec<&Key> = grouped
             .rows
             .iter()
@@ -237,106 +284,75 @@ fn print_tables(
             .collect();
         keys.sort();
         keys.dedup();
-        let total_of = |key: &Key| -> ccs_core::spend::Fixed {
-            grouped
-                .series(currency, key)
-                .filter(|r| months.iter().any(|m| m.month == r.month))
-                .fold(ccs_core::spend::Fixed::ZERO, |sum, r| {
-                    sum + r.sums.discounted_amount
-                })
-        };
-        keys.sort_by_key(|key| std::cmp::Reverse(total_of(key)));
+        keys.sort_by_cached_key(|key| {
+            std::cmp::Reverse(totals.get(key).copied().unwrap_or(Fixed::ZERO))
+        });
         let mut header: Vec<String> = vec![dimension.to_string().to_uppercase()];
-        for info in &months {
-            header.push(if info.partial {
-                format!("{} (to date)", info.month)
-            } else {
-                info.month.to_string()
-            });
+        for info in months {
             if info.partial {
+                header.push(format!("{} (to date)", info.month));
                 header.push(format!("{} (projected)", info.month));
+            } else {
+                header.push(info.month.to_string());
             }
         }
         header.push("TOTAL".into());
         if let Some(movers) = &movers {
             header.push(format!("CHANGE {}→{}", movers.previous, movers.current));
         }
-        let row_for =
-            |label: String,
-             cell: &dyn Fn(&ccs_core::spend::MonthInfo, bool) -> Option<ccs_core::spend::Fixed>,
-             total: ccs_core::spend::Fixed,
-             change: Option<ccs_core::spend::Fixed>| {
-                let mut row = vec![label];
-                for info in &months {
-                    row.push(cell(info, false).map(money).unwrap_or_default());
-                    if info.partial {
-                        row.push(cell(info, true).map(money).unwrap_or_default());
-                    }
+        let mut rows = Vec::new();
+        let mut column_sums: Vec<Fixed> = Vec::new();
+        for key in &keys {
+            let mut row = vec![key.to_string()];
+            let mut column = 0;
+            let mut add = |row: &mut Vec<String>, value: Option<Fixed>| {
+                if column_sums.len() <= column {
+                    column_sums.push(Fixed::ZERO);
                 }
-                row.push(money(total));
-                if movers.is_some() {
-                    row.push(
-                        change
-                            .map(|c| {
-                                let text = money(c);
-                                if c.is_negative() {
-                                    text
-                                } else {
-                                    format!("+{text}")
-                                }
-                            })
-                            .unwrap_or_default(),
+                if let Some(value) = value {
+                    column_sums[column] += value;
+                    row.push(money(value));
+                } else {
+                    row.push(String::new());
+                }
+                column += 1;
+            };
+            for info in months {
+                add(
+                    &mut row,
+                    cells.get(&(currency, *key, info.month, false)).copied(),
+                );
+                if info.partial {
+                    add(
+                        &mut row,
+                        cells.get(&(currency, *key, info.month, true)).copied(),
                     );
                 }
-                row
-            };
-        let mut rows = Vec::new();
-        for key in &keys {
-            let cell = |info: &ccs_core::spend::MonthInfo, projection: bool| {
-                let source = if projection {
-                    projected.iter().collect::<Vec<_>>()
-                } else {
-                    grouped.series(currency, key).collect()
-                };
-                source
-                    .into_iter()
-                    .find(|r| r.currency == currency && &r.key == *key && r.month == info.month)
-                    .map(|r| r.sums.discounted_amount)
-            };
-            let change = movers.as_ref().and_then(|m| {
-                m.changes
-                    .iter()
-                    .find(|c| c.currency == currency && &c.key == *key)
-                    .map(|c| c.change)
-            });
-            rows.push(row_for(key.to_string(), &cell, total_of(key), change));
-        }
-        let totals = grouped.totals();
-        let month_total = |info: &ccs_core::spend::MonthInfo, projection: bool| {
-            if projection {
-                let sum = projected
-                    .iter()
-                    .filter(|r| r.currency == currency && r.month == info.month)
-                    .fold(ccs_core::spend::Fixed::ZERO, |s, r| {
-                        s + r.sums.discounted_amount
-                    });
-                return Some(sum);
             }
-            totals
+            row.push(money(totals.get(key).copied().unwrap_or(Fixed::ZERO)));
+            if movers.is_some() {
+                row.push(
+                    changes
+                        .get(&(currency, *key))
+                        .copied()
+                        .map(signed)
+                        .unwrap_or_default(),
+                );
+            }
+            rows.push(row);
+        }
+        let mut total_row = vec!["TOTAL".to_owned()];
+        total_row.extend(column_sums.iter().copied().map(money));
+        total_row.push(money(totals.values().copied().sum()));
+        if movers.is_some() {
+            let change: Fixed = changes
                 .iter()
-                .find(|t| t.currency == currency && t.month == info.month)
-                .map(|t| t.sums.discounted_amount)
-        };
-        let all = keys
-            .iter()
-            .fold(ccs_core::spend::Fixed::ZERO, |s, k| s + total_of(k));
-        let change = movers.as_ref().map(|m| {
-            m.changes
-                .iter()
-                .filter(|c| c.currency == currency)
-                .fold(ccs_core::spend::Fixed::ZERO, |s, c| s + c.change)
-        });
-        rows.push(row_for("TOTAL".into(), &month_total, all, change));
+                .filter(|((c, _), _)| *c == currency)
+                .map(|(_, change)| *change)
+                .sum();
+            total_row.push(signed(change));
+        }
+        rows.push(total_row);
         if !context.out.quiet {
             println!("{currency}, DiscountedAmount by {dimension}:");
         }
@@ -347,27 +363,42 @@ fn print_tables(
     Ok(())
 }
 
-/// Each closed month's total beside its invoice's (or bill's) listed amount.
+/// Each closed month's total, per currency, beside the invoice's (or bill's) listed amount in that
+/// currency — over the months asked for only, never narrowed by region, project, service or tag
+/// (a part of the bill is not the bill). A currency without a listed amount says so.
 fn print_reconciliation(
     context: &Context,
     data: &SpendData,
     documents: &[ccs_api::Document],
     filter: &Filter,
 ) -> Result<(), CoreError> {
+    let months_only = Filter {
+        from: filter.from,
+        to: filter.to,
+        ..Filter::default()
+    };
     let listed = listed_amounts(documents);
-    let totals = data.cube.totals(filter)?;
+    let totals = data.cube.totals(&months_only)?;
+    let currencies_in = |month: YearMonth| totals.iter().filter(|t| t.month == month).count();
     let mut rows = Vec::new();
     for total in totals.iter().filter(|t| !t.partial) {
-        let Some(amount) = listed.get(&total.month) else {
+        let same_currency = listed
+            .get(&total.month)
+            .filter(|amount| match &amount.currency {
+                Some(currency) => currency.trim().eq_ignore_ascii_case(total.currency.trim()),
+                // A list without currencies: only a month of one currency can be compared.
+                None => currencies_in(total.month) == 1,
+            });
+        let Some(amount) = same_currency else {
+            rows.push(vec![
+                total.month.to_string(),
+                total.currency.clone(),
+                money(total.sums.discounted_amount),
+                "— (no listed amount in this currency)".to_owned(),
+                String::new(),
+            ]);
             continue;
         };
-        let currency_of_list = amount
-            .currency
-            .as_deref()
-            .unwrap_or(total.currency.as_str());
-        if currency_of_list != total.currency {
-            continue;
-        }
         let reconciled = ccs_core::spend::reconcile(
             total.sums.discounted_amount,
             &total.currency,
