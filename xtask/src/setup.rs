@@ -40,6 +40,8 @@ const APT_PACKAGES: &[&str] = &[
     "hyperfine",
     "wrk",
     "time",
+    // The spend row's baseline: DuckDB from PyPI in a virtual environment the bench makes.
+    "python3-venv",
 ];
 
 /// rustup components `cargo xtask test` uses.

@@ -9,7 +9,7 @@
 //! Writes only under the target folder (`<target>/bench`), except `docs/benchmarks.md` with `--write`.
 //!
 //! One job per module: `options` (flags and sizes), `scenarios` (the command line's rows),
-//! `gui_rows` (the app's rows), `gui_bulk` (the app's bulk save against `ccs`), `sandbox_speed` (the sandbox's own row), `sandbox` (the simulator
+//! `gui_rows` (the app's rows), `gui_bulk` (the app's bulk save against `ccs`), `sandbox_speed` (the sandbox's own row), `spend` (the spend engine against DuckDB), `sandbox` (the simulator
 //! process), `programs` (our binaries and the measuring tools, run with a time limit), `parse` (what
 //! those tools print), `files` (what a scenario writes and checks), `report` (results.json, the table,
 //! docs/benchmarks.md), `machine` (what the results come from).
@@ -25,6 +25,7 @@ mod report;
 mod sandbox;
 mod sandbox_speed;
 mod scenarios;
+mod spend;
 
 use options::{Options, Sizes};
 use programs::Binaries;
@@ -121,6 +122,9 @@ impl Bench {
         }
         if self.options.wants("gui-bulk") {
             self.gui_bulk()?;
+        }
+        if self.options.wants("spend") {
+            self.spend()?;
         }
         if self.options.wants("size") {
             self.size()?;

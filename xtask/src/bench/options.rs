@@ -9,20 +9,21 @@ usage: cargo xtask bench [--quick] [--write] [--only SCENARIO] [--runs N]
 
   --quick        each scenario once at small size, with the debug binaries (part of `cargo xtask test`)
   --write        rewrite the generated part of docs/benchmarks.md (full runs of every scenario only)
-  --only S       one scenario: bulk, big, list, single-flight, gui, gui-bulk, size, sandbox (repeatable)
+  --only S       one scenario: bulk, big, list, single-flight, gui, gui-bulk, spend, size, sandbox (repeatable)
   --runs N       hyperfine runs per command (default: 5 for bulk, 3 for the loop and 1 GiB, 10 for list),
                  and cold starts per app (default 10)
 
 Results: <target>/bench/results.json (quick: <target>/bench/quick/results.json).";
 
 /// The scenarios, in the order of the table.
-const SCENARIOS: [&str; 8] = [
+const SCENARIOS: [&str; 9] = [
     "bulk",
     "big",
     "list",
     "single-flight",
     "gui",
     "gui-bulk",
+    "spend",
     "size",
     "sandbox",
 ];
@@ -173,7 +174,7 @@ mod tests {
         assert!(options.wants("gui") && !options.wants("bulk"));
         assert_eq!(
             parsed(&["--only", "foo"]).unwrap_err(),
-            "unknown scenario \"foo\"; one of [\"bulk\", \"big\", \"list\", \"single-flight\", \"gui\", \"gui-bulk\", \"size\", \"sandbox\"]"
+            "unknown scenario \"foo\"; one of [\"bulk\", \"big\", \"list\", \"single-flight\", \"gui\", \"gui-bulk\", \"spend\", \"size\", \"sandbox\"]"
         );
         assert_eq!(parsed(&["--only"]).unwrap_err(), "--only needs a scenario");
     }
