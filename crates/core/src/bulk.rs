@@ -866,7 +866,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// The SHA-256 of a file on disk, lowercase hex, read in large blocks on the blocking pool.
-async fn sha256_of_file(path: &Path) -> io::Result<String> {
+pub(crate) async fn sha256_of_file(path: &Path) -> io::Result<String> {
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         let mut file = std::fs::File::open(path)?;

@@ -20,8 +20,6 @@ use crate::disk::temp::is_temp_name;
 use crate::error::{CoreError, Setting};
 use crate::save::{save_document, SaveProgress};
 use ccs_api::{Client, ContractId, Document};
-use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 use tokio_util::sync::CancellationToken;
@@ -49,10 +47,15 @@ pub struct CachedDocument {
 impl CachedDocument {
     /// Where the aggregates computed from it are kept.
     pub fn aggregates_path(&self) -> PathBuf {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(CUBE_SUFFIX);
-        PathBuf::from(name)
+        aggregates_beside(&self.path)
     }
+}
+
+/// `<document>.cube.json`: the aggregates kept beside a cached document.
+fn aggregates_beside(document: &Path) -> PathBuf {
+    let mut name = document.as_os_str().to_owned();
+    name.push(CUBE_SUFFIX);
+    PathBuf::from(name)
 }
 
 /// What clearing the cache removed.
@@ -105,25 +108,6 @@ fn is_incoming_name(name: &str) -> bool {
             && random.len() == 16
             && random.bytes().all(|b| b.is_ascii_hexdigit())
     })
-}
-
-/// The SHA-256 of a file, read in blocks.
-fn sha256_of(path: &Path) -> std::io::Result<String> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        hasher.update(&buffer[..read]);
-    }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// Marks an entry used now (its modification time is the LRU clock).
@@ -222,8 +206,11 @@ impl DocumentCache {
             .join(format!("{prefix}{INCOMING}{:016x}", fastrand::u64(..)));
         let saved =
             save_document(client, contract, &document.id, &incoming, progress, cancel).await?;
+        let sha256 = crate::bulk::sha256_of_file(&saved.path)
+            .await
+            .map_err(|e| io_error(&saved.path, e))?;
         let dir = self.dir.clone();
-        let cached = tokio::task::spawn_blocking(move || place(&dir, &prefix, &saved.path))
+        let cached = tokio::task::spawn_blocking(move || place(&dir, &prefix, &saved.path, sha256))
             .await
             .map_err(|e| io_error(&self.dir, std::io::Error::other(e)))??;
         Ok(cached)
@@ -248,35 +235,30 @@ impl DocumentCache {
                 continue;
             }
             let Ok(meta) = entry.metadata() else { continue };
-            let document = CachedDocument {
-                path: entry.path(),
-                sha256: String::new(),
-                bytes: meta.len(),
-            };
-            let aggregates = std::fs::metadata(document.aggregates_path()).map_or(0, |m| m.len());
+            let path = entry.path();
+            let aggregates = std::fs::metadata(aggregates_beside(&path)).map_or(0, |m| m.len());
             let used = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             total += meta.len() + aggregates;
-            entries.push((used, document, aggregates));
+            entries.push((used, path, meta.len() + aggregates));
         }
         entries.sort_by_key(|(used, _, _)| *used);
         let mut removed = Cleared::default();
-        for (_, document, aggregates) in entries {
+        for (_, path, freed) in entries {
             if total <= self.limit {
                 break;
             }
-            if keep.contains(&document.path) {
+            if keep.contains(&path) {
                 continue;
             }
-            let freed = document.bytes + aggregates;
-            let _ = std::fs::remove_file(document.aggregates_path());
-            match std::fs::remove_file(&document.path) {
+            let _ = std::fs::remove_file(aggregates_beside(&path));
+            match std::fs::remove_file(&path) {
                 Ok(()) => {
                     total = total.saturating_sub(freed);
                     removed.files += 1;
                     removed.bytes += freed;
                 }
                 Err(error) => {
-                    tracing::warn!(file = %document.path.display(), %error, "could not remove a cache entry");
+                    tracing::warn!(file = %path.display(), %error, "could not remove a cache entry");
                 }
             }
         }
@@ -324,10 +306,14 @@ impl DocumentCache {
     }
 }
 
-/// Names a finished download by its content: hashes it, renames it to `<prefix><sha256>` (the
+/// Names a finished download by its content (`sha256`): renames it to `<prefix><sha256>` (the
 /// same content when that name exists already), removes older contents of the same document.
-fn place(dir: &Path, prefix: &str, incoming: &Path) -> Result<CachedDocument, CoreError> {
-    let sha256 = sha256_of(incoming).map_err(|e| io_error(incoming, e))?;
+fn place(
+    dir: &Path,
+    prefix: &str,
+    incoming: &Path,
+    sha256: String,
+) -> Result<CachedDocument, CoreError> {
     let path = dir.join(format!("{prefix}{sha256}"));
     std::fs::rename(incoming, &path).map_err(|e| io_error(&path, e))?;
     sync_folder(dir);
@@ -339,13 +325,8 @@ fn place(dir: &Path, prefix: &str, incoming: &Path) -> Result<CachedDocument, Co
             let name = entry.file_name();
             let Some(name) = name.to_str() else { continue };
             if name.starts_with(prefix) && is_document_name(name) && entry.path() != path {
-                let old = CachedDocument {
-                    path: entry.path(),
-                    sha256: String::new(),
-                    bytes: 0,
-                };
-                let _ = std::fs::remove_file(old.aggregates_path());
-                let _ = std::fs::remove_file(&old.path);
+                let _ = std::fs::remove_file(aggregates_beside(&entry.path()));
+                let _ = std::fs::remove_file(entry.path());
             }
         }
     }
@@ -479,18 +460,18 @@ mod tests {
         assert!(foreign.exists());
     }
 
-    #[test]
-    fn a_download_is_named_by_its_content_and_replaces_an_older_content() {
+    #[tokio::test]
+    async fn a_download_is_named_by_its_content_and_replaces_an_older_content() {
         let dir = tempfile::tempdir().unwrap();
         let stale = put(dir.path(), &format!("{ID_1}.plain.{SHA_A}"), 3, 0);
         let incoming = dir.path().join(format!("{ID_1}.plain.{INCOMING}01"));
         std::fs::write(&incoming, b"abc").unwrap();
-        let placed = place(dir.path(), &format!("{ID_1}.plain."), &incoming).unwrap();
+        let hashed = crate::bulk::sha256_of_file(&incoming).await.unwrap();
+        let placed = place(dir.path(), &format!("{ID_1}.plain."), &incoming, hashed).unwrap();
         // SHA-256 of "abc".
-        assert_eq!(
-            placed.sha256,
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        let sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        assert_eq!(placed.sha256, sha);
+        assert_eq!(placed.path, dir.path().join(format!("{ID_1}.plain.{sha}")));
         assert!(placed.path.exists() && !incoming.exists());
         assert!(!stale.exists(), "the document's older content is gone");
     }

@@ -155,14 +155,25 @@ pub struct LoadProgress {
 pub struct LoadedReport {
     /// The report chosen.
     pub report: ChosenReport,
-    /// Its cached file, as the spend engine reads it (drill-downs read it again).
-    pub input: ReportInput,
+    /// Its cached file (drill-downs read it again).
+    pub path: PathBuf,
     /// Rows read (when it was first aggregated).
     pub rows: u64,
     /// Rows skipped as unreadable.
     pub bad_rows: u64,
     /// Whether its aggregates were read from the cache (no download, no parse).
     pub from_cache: bool,
+}
+
+impl LoadedReport {
+    /// The report as the spend engine reads it.
+    pub fn input(&self) -> ReportInput {
+        ReportInput {
+            path: self.path.clone(),
+            month: self.report.month,
+            partial: self.report.partial,
+        }
+    }
 }
 
 /// A contract's spend: every report's aggregates merged, and what each report gave.
@@ -196,13 +207,11 @@ pub async fn load_spend(
     progress: &(dyn Fn(LoadProgress) + Send + Sync),
     cancel: CancellationToken,
 ) -> Result<SpendData, CoreError> {
-    let total = u32::try_from(reports.len()).unwrap_or(u32::MAX);
-    let result =
-        fetch_and_aggregate(client, cache, contract, reports, progress, cancel, total).await;
+    let result = fetch_and_aggregate(client, cache, contract, reports, progress, cancel).await;
     // Once, after the run: every entry it read is spared (a trim per fetch could remove a report
     // this run fetched earlier).
     let in_use: Vec<PathBuf> = match &result {
-        Ok(data) => data.reports.iter().map(|r| r.input.path.clone()).collect(),
+        Ok(data) => data.reports.iter().map(|r| r.path.clone()).collect(),
         Err(_) => Vec::new(),
     };
     let trimmer = cache.clone();
@@ -219,8 +228,8 @@ async fn fetch_and_aggregate(
     reports: Vec<ChosenReport>,
     progress: &(dyn Fn(LoadProgress) + Send + Sync),
     cancel: CancellationToken,
-    total: u32,
 ) -> Result<SpendData, CoreError> {
+    let total = u32::try_from(reports.len()).unwrap_or(u32::MAX);
     let ready = AtomicU32::new(0);
     progress(LoadProgress { ready: 0, total });
     let quiet: &(dyn Fn(SaveProgress) + Send + Sync) = &|_: SaveProgress| {};
@@ -253,7 +262,7 @@ async fn fetch_and_aggregate(
                 Ok((
                     LoadedReport {
                         report,
-                        input,
+                        path: input.path,
                         rows,
                         bad_rows,
                         from_cache,

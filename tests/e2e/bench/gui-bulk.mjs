@@ -27,16 +27,12 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { answerFolderDialog } from "../lib/dialogs.mjs";
 import { appPath, byTestId, ccsPath, documentCount, openSession, run, shown, startDriver, stopAll } from "../lib/session.mjs";
+import { addBenchProfile, env } from "./inputs.mjs";
 
 const SUMMARY_VISIBLE = "ccs:bulk-summary-visible";
 const PROGRESS_PAINTED = "ccs:progress-painted";
 const DOCUMENTS_VISIBLE = "ccs:documents-visible";
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through \`cargo xtask bench\``);
-  return value;
-}
 
 const config = {
   app: appPath(),
@@ -144,25 +140,7 @@ function cliSave(jobs, folder) {
 async function main() {
   mkdirSync(config.work, { recursive: true });
   assert.equal(process.env.CCS_TEST_KEYCHAIN, "isolated", "run through `cargo xtask bench`: it needs the isolated keychain session");
-  run(
-    config.ccs,
-    [
-      "profile",
-      "add",
-      "bench-bulk",
-      "--client-id",
-      env("CCS_BENCH_CLIENT_ID"),
-      "--host",
-      env("CCS_BENCH_HOST"),
-      "--oauth-host",
-      env("CCS_BENCH_OAUTH_HOST"),
-      "--contract",
-      config.contract,
-      "--stdin",
-      "--quiet",
-    ],
-    { input: `${env("CCS_BENCH_CLIENT_SECRET")}\n${env("CCS_BENCH_API_KEY")}\n` },
-  );
+  addBenchProfile(config.ccs, "bench-bulk");
   await startDriver();
   const result = { documents: config.documents, runs: config.runs, jobs: {} };
   for (const jobs of config.jobs) {

@@ -32,7 +32,8 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { appPath, ccsPath, documentCount, openSession, run, shown, startDriver, stopAll } from "../lib/session.mjs";
+import { appPath, ccsPath, documentCount, openSession, shown, startDriver, stopAll } from "../lib/session.mjs";
+import { addBenchProfile, env } from "./inputs.mjs";
 
 const CONTRACTS_VISIBLE = "ccs:contracts-visible";
 const DOCUMENTS_VISIBLE = "ccs:documents-visible";
@@ -42,11 +43,6 @@ const WINDOW_SHOWN = "bench:window-shown";
 const FILTER_TEXT = "invoice 202503";
 const BACKSPACE = "\uE003";
 
-function env(name) {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through \`cargo xtask bench\``);
-  return value;
-}
 
 const config = {
   app: appPath(),
@@ -338,25 +334,7 @@ async function main() {
   for (const program of [config.app, config.baseline, config.ccs]) assert.ok(existsSync(program), `${program} exists`);
 
   // A returning user: one profile, its secrets in the keychain; the app opens straight on its contracts.
-  run(
-    config.ccs,
-    [
-      "profile",
-      "add",
-      "bench",
-      "--client-id",
-      env("CCS_BENCH_CLIENT_ID"),
-      "--host",
-      env("CCS_BENCH_HOST"),
-      "--oauth-host",
-      env("CCS_BENCH_OAUTH_HOST"),
-      "--contract",
-      config.contract,
-      "--stdin",
-      "--quiet",
-    ],
-    { input: `${env("CCS_BENCH_CLIENT_SECRET")}\n${env("CCS_BENCH_API_KEY")}\n` },
-  );
+  addBenchProfile(config.ccs, "bench");
 
   await startDriver();
   const ours = launcher("customer-space", config.app);

@@ -5,7 +5,7 @@
 //! Why the concurrency is read from `ccs download --help`: the default is core's constant, shown by
 //! clap; the bench measures what the programs really use instead of a copy of the number.
 
-use super::gui_rows::{sandbox_env, spread};
+use super::gui_rows::{ms_text, numbers, sandbox_env, spread};
 use super::report::{ratio_text, thousands, Row};
 use super::sandbox::Sandbox;
 use super::Bench;
@@ -97,23 +97,6 @@ fn parse_default_jobs(help: &str) -> Option<u32> {
     rest[default..default + end].trim().parse().ok()
 }
 
-fn numbers(value: &Value) -> Vec<f64> {
-    value
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default()
-}
-
-fn ms_spread(values: &[f64]) -> String {
-    match spread(values) {
-        Some((median, min, max)) => format!(
-            "{median:.0} ms (min {min:.0}, max {max:.0}, {} runs)",
-            values.len()
-        ),
-        None => "—".into(),
-    }
-}
-
 /// The row: judged at the default concurrency; the other concurrencies in its notes.
 fn bulk_row(
     measured: &Value,
@@ -156,9 +139,9 @@ fn bulk_row(
         scenario: format!("GUI bulk save, {} × 200 KB", thousands(documents)),
         ours: format!(
             "app, confirmation → summary painted: {}; progress painted ≤ {worst_late:.0} ms after its report",
-            ms_spread(&gui)
+            ms_text(&gui)
         ),
-        baseline: format!("`ccs download --all --jobs {default_jobs}`: {}", ms_spread(&cli)),
+        baseline: format!("`ccs download --all --jobs {default_jobs}`: {}", ms_text(&cli)),
         ratio: ratio_text(ratio),
         goal: format!("≤ {BULK_GOAL}× ccs; progress ≤ {PROGRESS_GOAL_MS:.0} ms"),
         met: Some(ratio <= BULK_GOAL && worst_late <= PROGRESS_GOAL_MS),

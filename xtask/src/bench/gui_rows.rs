@@ -253,7 +253,7 @@ fn build_minimal_app(target: &Path, release: bool) -> Result<PathBuf, String> {
 }
 
 /// Numbers of a JSON array.
-fn numbers(value: &Value) -> Vec<f64> {
+pub(super) fn numbers(value: &Value) -> Vec<f64> {
     value
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_f64).collect())
@@ -276,7 +276,8 @@ pub(super) fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
     Some((median, sorted[0], sorted[sorted.len() - 1]))
 }
 
-fn ms_text(values: &[f64]) -> String {
+/// "median ms (min, max, N runs)".
+pub(super) fn ms_text(values: &[f64]) -> String {
     match spread(values) {
         Some((median, min, max)) if values.len() > 1 => format!(
             "{median:.0} ms (min {min:.0}, max {max:.0}, {} runs)",

@@ -24,6 +24,8 @@ pub(super) struct Binaries {
     pub(super) sandbox: PathBuf,
     /// ccs-api's `token_single_flight` example.
     pub(super) single_flight: PathBuf,
+    /// ccs-core's `spend_aggregate` example (the spend row).
+    pub(super) spend_aggregate: PathBuf,
     /// `debug` or `release`.
     pub(super) profile: &'static str,
 }
@@ -36,9 +38,17 @@ pub(super) fn binaries(target: &Path, quick: bool) -> Result<Binaries, String> {
         ccs: dir.join("ccs"),
         sandbox: dir.join("ccs-sandbox"),
         single_flight: dir.join("examples").join("token_single_flight"),
+        spend_aggregate: dir.join("examples").join("spend_aggregate"),
         profile,
     };
-    let all_there = bins.ccs.is_file() && bins.sandbox.is_file() && bins.single_flight.is_file();
+    let all_there = [
+        &bins.ccs,
+        &bins.sandbox,
+        &bins.single_flight,
+        &bins.spend_aggregate,
+    ]
+    .iter()
+    .all(|path| path.is_file());
     if quick && all_there {
         return Ok(bins);
     }
@@ -55,20 +65,32 @@ pub(super) fn binaries(target: &Path, quick: bool) -> Result<Binaries, String> {
         "ccs-sandbox",
         "-p",
         "ccs-api",
+        "-p",
+        "ccs-core",
         // The `ccs-sandbox` binary needs its command line; the library alone does not.
         "--features",
         crate::steps::SANDBOX_BINARY_FEATURE,
         "--bins",
         "--example",
         "token_single_flight",
+        "--example",
+        "spend_aggregate",
     ]);
     println!("xtask bench: cargo {}", args.join(" "));
     crate::setup::run_checked(&cargo, &args)?;
-    if bins.ccs.is_file() && bins.sandbox.is_file() && bins.single_flight.is_file() {
+    if [
+        &bins.ccs,
+        &bins.sandbox,
+        &bins.single_flight,
+        &bins.spend_aggregate,
+    ]
+    .iter()
+    .all(|path| path.is_file())
+    {
         Ok(bins)
     } else {
         Err(format!(
-            "cargo built no ccs, ccs-sandbox or token_single_flight in {}",
+            "cargo built no ccs, ccs-sandbox, token_single_flight or spend_aggregate in {}",
             dir.display()
         ))
     }

@@ -94,7 +94,7 @@ impl Bench {
         );
         let work = self.dir.join("work").join("spend");
         let files = self.spend_reports(&work, size)?;
-        let example = self.spend_example()?;
+        let example = self.bins.spend_aggregate.clone();
         let file_args: Vec<String> = files.iter().map(sq).collect();
         let ours_cmd = format!(
             "{} --threads 2 {} > /dev/null 2>&1",
@@ -218,43 +218,6 @@ impl Bench {
                 Ok(file)
             })
             .collect()
-    }
-
-    /// The example, built in the bench's profile.
-    fn spend_example(&self) -> Result<PathBuf, String> {
-        let mut args = vec![
-            "build",
-            "--locked",
-            "-p",
-            "ccs-core",
-            "--example",
-            "spend_aggregate",
-        ];
-        if !self.options.quick {
-            args.push("--release");
-        }
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(&args)
-            .status()
-            .map_err(|e| format!("could not run cargo: {e}"))?;
-        if !status.success() {
-            return Err(format!("cargo {} failed ({status})", args.join(" ")));
-        }
-        let profile = if self.options.quick {
-            "debug"
-        } else {
-            "release"
-        };
-        let example = self
-            .target
-            .join(profile)
-            .join("examples")
-            .join("spend_aggregate");
-        if example.is_file() {
-            Ok(example)
-        } else {
-            Err(format!("cargo built no {}", example.display()))
-        }
     }
 }
 

@@ -192,13 +192,12 @@ pub struct CheckedFilters {
     pub to: Option<YearMonth>,
 }
 
-/// Checks the filters before any request (even the token request).
-pub fn checked_filters(filters: &Filters) -> Result<CheckedFilters, CoreError> {
-    let document_type = filters
-        .document_type
-        .as_deref()
-        .map(|t| parse_document_type(t).map_err(|m| CoreError::field("type", m)))
-        .transpose()?;
+/// `--from` and `--to` (`YYYY-MM`, inclusive), each problem named by its flag; `--from` not after
+/// `--to`.
+pub fn checked_months(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<YearMonth>, Option<YearMonth>), CoreError> {
     let month = |field: &'static str, text: Option<&str>| {
         text.map(|t| {
             parse_year_month(t).map_err(|problem| CoreError::InvalidInput {
@@ -207,13 +206,24 @@ pub fn checked_filters(filters: &Filters) -> Result<CheckedFilters, CoreError> {
         })
         .transpose()
     };
-    let from = month("from", filters.from.as_deref())?;
-    let to = month("to", filters.to.as_deref())?;
+    let from = month("from", from)?;
+    let to = month("to", to)?;
     if let (Some(from), Some(to)) = (from, to) {
         if from > to {
             return Err(CoreError::field("from", "--from is after --to"));
         }
     }
+    Ok((from, to))
+}
+
+/// Checks the filters before any request (even the token request).
+pub fn checked_filters(filters: &Filters) -> Result<CheckedFilters, CoreError> {
+    let document_type = filters
+        .document_type
+        .as_deref()
+        .map(|t| parse_document_type(t).map_err(|m| CoreError::field("type", m)))
+        .transpose()?;
+    let (from, to) = checked_months(filters.from.as_deref(), filters.to.as_deref())?;
     if filters.limit == 0 || filters.limit > DocumentsQuery::MAX_LIMIT {
         return Err(CoreError::field(
             "limit",

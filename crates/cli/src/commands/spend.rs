@@ -2,7 +2,7 @@
 //! reports (fetched once into the document cache, aggregated once), and the cache itself.
 
 use crate::args::{CacheCommand, SpendArgs};
-use crate::commands::query::fetch;
+use crate::commands::query::{checked_months, fetch};
 use crate::commands::session;
 use crate::exit;
 use crate::output::{print_json, print_table};
@@ -15,9 +15,9 @@ use ccs_core::spend::{
     Selection, TagCondition, ZipLimits,
 };
 use ccs_core::spend_source::{
-    choose_reports, listed_amounts, load_spend, spend_records, LoadProgress, SpendData, SpendRecord,
+    choose_reports, listed_amounts, load_spend, spend_records, LoadProgress, LoadedReport,
+    SpendData, SpendRecord,
 };
-use ccs_core::validate::{parse_year_month, FieldError};
 use ccs_core::CoreError;
 use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
@@ -66,24 +66,9 @@ pub fn parse_size(text: &str) -> Result<u64, CoreError> {
         })
 }
 
-fn month(field: &'static str, text: Option<&str>) -> Result<Option<YearMonth>, CoreError> {
-    text.map(|t| {
-        parse_year_month(t).map_err(|problem| CoreError::InvalidInput {
-            fields: vec![FieldError { field, ..problem }],
-        })
-    })
-    .transpose()
-}
-
 /// The filter of the flags, checked before any request.
 fn filter_of(args: &SpendArgs) -> Result<Filter, CoreError> {
-    let from = month("from", args.from.as_deref())?;
-    let to = month("to", args.to.as_deref())?;
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            return Err(CoreError::field("from", "--from is after --to"));
-        }
-    }
+    let (from, to) = checked_months(args.from.as_deref(), args.to.as_deref())?;
     let tags = args
         .tag
         .iter()
@@ -450,7 +435,7 @@ fn print_lines(
             ),
         ));
     };
-    let inputs: Vec<_> = data.reports.iter().map(|r| r.input.clone()).collect();
+    let inputs: Vec<_> = data.reports.iter().map(LoadedReport::input).collect();
     let selection = Selection {
         dimension: dimension.clone(),
         key: row.key.clone(),
